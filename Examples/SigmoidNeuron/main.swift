@@ -1,0 +1,2 @@
+import Flint
+print("todo")

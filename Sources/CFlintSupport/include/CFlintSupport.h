@@ -1,0 +1,49 @@
+#ifndef CFLINT_SUPPORT_H
+#define CFLINT_SUPPORT_H
+
+/// The widest SIMD register, in bits, that this build was compiled for
+/// (512 with AVX-512, 256 with AVX/AVX2, 128 otherwise). Set by `-Xcc -march=native`.
+static inline int flint_compiled_simd_bits(void) {
+#if defined(__AVX512F__)
+    return 512;
+#elif defined(__AVX__)
+    return 256;
+#else
+    return 128;
+#endif
+}
+
+/// The name of the instruction set this build was compiled for.
+static inline const char *flint_compiled_simd_name(void) {
+#if defined(__AVX512F__)
+    return "AVX-512";
+#elif defined(__AVX2__)
+    return "AVX2";
+#elif defined(__AVX__)
+    return "AVX";
+#elif defined(__SSE2__)
+    return "SSE2";
+#elif defined(__ARM_NEON)
+    return "NEON";
+#else
+    return "scalar";
+#endif
+}
+
+/// What CPUID says this processor supports (x86-64 only; zeros elsewhere).
+typedef struct {
+    int isIntel;
+    int isAMD;
+    int family;
+    int model;
+    int hasAVX2;
+    int hasFMA;
+    int hasAVX512F;
+    int hasAVX512BF16;
+    int hasAMX;
+} FlintCPUFeatures;
+
+/// Reads the processor's features with the CPUID instruction.
+FlintCPUFeatures flint_cpu_features(void);
+
+#endif

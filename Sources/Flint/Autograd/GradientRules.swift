@@ -1,0 +1,202 @@
+import Foundation
+
+/// The backward rules: for each recorded operation, the gradients of its inputs given the
+/// gradient `g` of its output. Runs inside `withoutGradients`, so nothing here is recorded.
+///
+/// Broadcasting is undone in one place, ``deliver(_:to:)``, not in each rule.
+extension GradientRecord {
+    func propagate(_ g: Tensor) {
+        switch self {
+        case .add(let a, let b):
+            deliver(g, to: a)
+            deliver(g, to: b)
+        case .subtract(let a, let b):
+            deliver(g, to: a)
+            if b.requiresGrad { deliver(-g, to: b) }
+        case .multiply(let a, let b):
+            if a.requiresGrad { deliver(g * b, to: a) }
+            if b.requiresGrad { deliver(g * a, to: b) }
+        case .divide(let a, let b):
+            if a.requiresGrad { deliver(g / b, to: a) }
+            if b.requiresGrad { deliver(-g * a / (b * b), to: b) }
+        case .power(let base, let exponent, let output):
+            if base.requiresGrad { deliver(g * exponent * base.pow(exponent - 1), to: base) }
+            if exponent.requiresGrad {
+                let logBase = Tensor.where(base .> 0, base.log(), Tensor.zeros(like: base))
+                deliver(g * output * logBase, to: exponent)
+            }
+        case .maximum(let a, let b), .minimum(let a, let b):
+            let isMaximum: Bool
+            if case .maximum = self { isMaximum = true } else { isMaximum = false }
+            let aWins = isMaximum ? a .> b : a .< b
+            let tie = a .== b
+            let half = g * 0.5
+            let zero = Tensor.zeros(like: g)
+            if a.requiresGrad { deliver(Tensor.where(tie, half, Tensor.where(aWins, g, zero)), to: a) }
+            if b.requiresGrad { deliver(Tensor.where(tie, half, Tensor.where(aWins, zero, g)), to: b) }
+        case .select(let condition, let a, let b):
+            let zero = Tensor.zeros(like: g)
+            if a.requiresGrad { deliver(Tensor.where(condition, g, zero), to: a) }
+            if b.requiresGrad { deliver(Tensor.where(condition, zero, g), to: b) }
+
+        case .addScalar(let x):
+            deliver(g, to: x)
+        case .multiplyScalar(let x, let factor):
+            deliver(g * factor, to: x)
+        case .powerScalar(let x, let exponent):
+            deliver(exponent == 0 ? Tensor.zeros(like: g) : g * exponent * x.pow(exponent - 1), to: x)
+        case .scalarPower(let base, let x, let output):
+            deliver(g * output * Foundation.log(base), to: x)
+        case .scalarDivide(_, let x, let output):
+            deliver(-g * output / x, to: x)
+
+        case .negate(let x):
+            deliver(-g, to: x)
+        case .absolute(let x):
+            deliver(activationBackward(x, g, AbsoluteBackward<Float>(), AbsoluteBackward<Double>()), to: x)
+        case .exp(let x, let output):
+            deliver(g * output, to: x)
+        case .log(let x):
+            deliver(g / x, to: x)
+        case .log1p(let x):
+            deliver(g / (x + 1), to: x)
+        case .sqrt(let x, let output):
+            deliver(g / (output * 2), to: x)
+        case .rsqrt(let x, let output):
+            deliver(g * output * output * output * -0.5, to: x)
+        case .sin(let x):
+            deliver(g * x.cos(), to: x)
+        case .cos(let x):
+            deliver(-g * x.sin(), to: x)
+        case .tanh(let x, let output):
+            deliver(activationBackward(output, g, TanhBackward<Float>(), TanhBackward<Double>()), to: x)
+        case .sigmoid(let x, let output):
+            deliver(activationBackward(output, g, SigmoidBackward<Float>(), SigmoidBackward<Double>()), to: x)
+        case .relu(let x):
+            deliver(activationBackward(x, g, ReluBackward<Float>(), ReluBackward<Double>()), to: x)
+        case .leakyRelu(let x, let slope):
+            deliver(activationBackward(x, g, LeakyReluBackward<Float>(slope: Float(slope)),
+                                       LeakyReluBackward<Double>(slope: slope)), to: x)
+        case .elu(let x, let alpha):
+            deliver(activationBackward(x, g, EluBackward<Float>(alpha: Float(alpha)), EluBackward<Double>(alpha: alpha)), to: x)
+        case .gelu(let x, let approximate):
+            if approximate {
+                deliver(activationBackward(x, g, GeluTanhBackward<Float>(), GeluTanhBackward<Double>()), to: x)
+            } else {
+                deliver(activationBackward(x, g, GeluBackward<Float>(), GeluBackward<Double>()), to: x)
+            }
+        case .silu(let x):
+            deliver(activationBackward(x, g, SiluBackward<Float>(), SiluBackward<Double>()), to: x)
+        case .softplus(let x, let beta, let threshold):
+            deliver(activationBackward(x, g, SoftplusBackward<Float>(beta: Float(beta), threshold: Float(threshold)),
+                                       SoftplusBackward<Double>(beta: beta, threshold: threshold)), to: x)
+        case .clamp(let x, let lower, let upper):
+            var inside = Tensor.ones(like: x, dtype: .bool)
+            if let lower { inside = inside .& (x .>= lower) }
+            if let upper { inside = inside .& (x .<= upper) }
+            deliver(Tensor.where(inside, g, Tensor.zeros(like: g)), to: x)
+        case .convert(let x):
+            deliver(g.to(x.dtype), to: x)
+
+        case .sum(let x, let axes, let keepDims):
+            deliver(restoreReducedAxes(g, axes: axes, keepDims: keepDims).expanded(to: x.shape), to: x)
+        case .product(let x, let axes, let keepDims, let output):
+            let shapedOutput = restoreReducedAxes(output, axes: axes, keepDims: keepDims)
+            let shapedGradient = restoreReducedAxes(g, axes: axes, keepDims: keepDims)
+            deliver(shapedGradient * shapedOutput / x, to: x)
+        case .extremum(let x, let axis, let indices, let keepDims):
+            let shapedIndices = keepDims ? indices : indices.unsqueezed(axis: axis)
+            let shapedGradient = keepDims ? g : g.unsqueezed(axis: axis)
+            deliver(Tensor.zeros(like: x).scatterAdd(axis: axis, index: shapedIndices, source: shapedGradient), to: x)
+        case .cumulativeSum(let x, let axis):
+            // The reverse cumulative sum: total - running sum + own term.
+            deliver(g.sum(axis: axis, keepDims: true) - g.cumsum(axis: axis) + g, to: x)
+        case .softmax(let x, let output, let axis):
+            deliver(output * (g - (g * output).sum(axis: axis, keepDims: true)), to: x)
+        case .logSoftmax(let x, let output, let axis):
+            deliver(g - output.exp() * g.sum(axis: axis, keepDims: true), to: x)
+
+        case .matmul(let a, let b):
+            matmulBackward(a, b, g)
+
+        case .reshape(let x):
+            deliver(g.reshaped(x.shape), to: x)
+        case .permute(let x, let axes):
+            var inverse = [Int](repeating: 0, count: axes.count)
+            for (position, axis) in axes.enumerated() { inverse[axis] = position }
+            deliver(g.permuted(inverse), to: x)
+        case .expand(let x):
+            deliver(g, to: x)
+        case .slice(let x, let ranges):
+            let full = Tensor.zeros(like: x)
+            full.stridedView(ranges).assign(g)
+            deliver(full, to: x)
+        case .copy(let x):
+            deliver(g, to: x)
+
+        case .gather(let x, let axis, let index):
+            deliver(Tensor.zeros(like: x).scatterAdd(axis: axis, index: index, source: g), to: x)
+        case .scatterAdd(let x, let axis, let index, let source):
+            deliver(g, to: x)
+            if source.requiresGrad { deliver(g.gather(axis: axis, index: index), to: source) }
+        case .indexSelect(let x, let axis, let index):
+            deliver(indexAdd(into: Tensor.zeros(like: x), axis: axis, index: index, source: g), to: x)
+        case .maskedFill(let x, let mask):
+            deliver(Tensor.where(mask, Tensor.zeros(like: g), g), to: x)
+        case .maskedSelect(let x, let mask):
+            deliver(maskedScatter(into: Tensor.zeros(like: x), mask: mask, source: g), to: x)
+        case .concatenate(let parts, let axis):
+            var start = 0
+            for part in parts {
+                let length = part.shape[axis]
+                if part.requiresGrad { deliver(g.narrowed(axis: axis, start: start, length: length), to: part) }
+                start += length
+            }
+        case .pad(let x, let padding):
+            var view = g
+            for (axis, amount) in padding.enumerated() where amount.before != 0 || amount.after != 0 {
+                view = view.narrowed(axis: axis, start: amount.before, length: x.shape[axis])
+            }
+            deliver(view, to: x)
+        case .tile(let x, let repeats):
+            deliver(tileBackward(g, inputShape: x.shape, repeats: repeats), to: x)
+        }
+    }
+}
+
+/// Puts back, as size-1 dimensions, the axes a reduction removed, so the result broadcasts
+/// against the reduction's input.
+func restoreReducedAxes(_ tensor: Tensor, axes: [Int], keepDims: Bool) -> Tensor {
+    if keepDims { return tensor }
+    var result = tensor
+    for axis in axes.sorted() { result = result.unsqueezed(axis: axis) }
+    return result
+}
+
+/// Gradients of `a @ b` (any ranks PyTorch's matmul accepts) given the output gradient.
+private func matmulBackward(_ a: Tensor, _ b: Tensor, _ g: Tensor) {
+    let left = a.rank == 1 ? a.unsqueezed(axis: 0) : a
+    let right = b.rank == 1 ? b.unsqueezed(axis: 1) : b
+    var outputGradient = g
+    if a.rank == 1 { outputGradient = outputGradient.unsqueezed(axis: Swift.max(outputGradient.rank - 1, 0)) }
+    if b.rank == 1 { outputGradient = outputGradient.unsqueezed(axis: outputGradient.rank) }
+    if a.requiresGrad {
+        let gradient = outputGradient.matmul(right.transposed())
+        let reduced = gradient.shape == left.shape ? gradient : gradient.summed(toShape: left.shape)
+        deliver(reduced.reshaped(a.shape), to: a)
+    }
+    if b.requiresGrad {
+        let gradient = left.transposed().matmul(outputGradient)
+        let reduced = gradient.shape == right.shape ? gradient : gradient.summed(toShape: right.shape)
+        deliver(reduced.reshaped(b.shape), to: b)
+    }
+}
+
+/// Gradient of `repeated(repeats)`: each input element receives the sum over its copies.
+private func tileBackward(_ g: Tensor, inputShape: [Int], repeats: [Int]) -> Tensor {
+    let paddedInput = [Int](repeating: 1, count: repeats.count - inputShape.count) + inputShape
+    var split: [Int] = []
+    for (repeatCount, size) in zip(repeats, paddedInput) { split += [repeatCount, size] }
+    let repeatAxes = stride(from: 0, to: split.count, by: 2).map { $0 }
+    return g.reshaped(split).sum(axes: repeatAxes).reshaped(inputShape)
+}

@@ -1,0 +1,93 @@
+import CFlintSupport
+import Foundation
+
+/// Library-wide settings: the random seed, threads, and what Flint runs on.
+///
+/// ```swift
+/// Flint.seed(42)          // reproducible runs
+/// Flint.threadCount = 1   // single-threaded kernels
+/// print(Flint.info.blasCoreType ?? "built-in GEMM")
+/// ```
+public enum Flint {
+    /// Flint's version.
+    ///
+    /// ```swift
+    /// print(Flint.version)
+    /// ```
+    public static let version = "0.1.0"
+
+    /// Reseeds the shared random generator so that a run gives the same tensors every time, on any
+    /// thread count.
+    ///
+    /// ```swift
+    /// Flint.seed(42)
+    /// let a = Tensor.randn([3])
+    /// Flint.seed(42)
+    /// let b = Tensor.randn([3])   // equal to a
+    /// ```
+    public static func seed(_ value: UInt64) { RandomGenerator.shared.reseed(value) }
+
+    /// The number of threads Flint's own elementwise and reduction kernels use (default: the
+    /// `FLINT_NUM_THREADS` environment variable, else every core). Setting it also sets OpenBLAS's.
+    ///
+    /// ```swift
+    /// Flint.threadCount = 2
+    /// ```
+    public static var threadCount: Int {
+        get { ThreadSettings.threadCount }
+        set {
+            ThreadSettings.threadCount = newValue
+            BLASLibrary.shared?.threadCount = newValue
+        }
+    }
+
+    /// What this build of Flint runs on.
+    ///
+    /// ```swift
+    /// print(Flint.info.simdInstructionSet)  // "AVX2"
+    /// ```
+    public static var info: RuntimeInfo {
+        let library = BLASLibrary.shared
+        return RuntimeInfo(
+            version: version,
+            blasLibrary: library?.path,
+            blasConfiguration: library?.configuration,
+            blasCoreType: library?.coreName,
+            blasCoreTypeRequested: library?.requestedCoreType,
+            blasThreads: library?.threadCount,
+            threads: threadCount,
+            simdBits: Int(flint_compiled_simd_bits()),
+            simdInstructionSet: String(cString: flint_compiled_simd_name()),
+            processorCount: ProcessInfo.processInfo.activeProcessorCount
+        )
+    }
+}
+
+/// A description of Flint's runtime: the BLAS library it loaded and the SIMD width it was built for.
+///
+/// ```swift
+/// let info = Flint.info
+/// print(info.blasLibrary ?? "none", info.threads)
+/// ```
+public struct RuntimeInfo: Sendable, Codable {
+    /// Flint's version.
+    public let version: String
+    /// The path of the loaded BLAS library, or nil when Flint uses its built-in GEMM.
+    public let blasLibrary: String?
+    /// OpenBLAS's build description (includes its version).
+    public let blasConfiguration: String?
+    /// The kernel family OpenBLAS runs ("Zen", "Haswell", "SkylakeX", …).
+    public let blasCoreType: String?
+    /// The core type Flint chose from CPUID, or nil if the user's `OPENBLAS_CORETYPE` was kept.
+    public let blasCoreTypeRequested: String?
+    /// OpenBLAS's thread count.
+    public let blasThreads: Int?
+    /// Flint's own kernel thread count.
+    public let threads: Int
+    /// The widest SIMD register width this build was compiled for, in bits.
+    public let simdBits: Int
+    /// The instruction set this build was compiled for ("AVX-512", "AVX2", "SSE2", …).
+    public let simdInstructionSet: String
+    /// The number of processors available.
+    public let processorCount: Int
+}
