@@ -24,13 +24,20 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // Example code shared by the example programs and the tests that keep them honest.
+        .target(name: "FlintExamples", dependencies: ["Flint"], path: "Examples/FlintExamples"),
         // The README's first example, runnable: `swift run SigmoidNeuron`.
-        .executableTarget(name: "SigmoidNeuron", dependencies: ["Flint"], path: "Examples/SigmoidNeuron"),
+        .executableTarget(name: "SigmoidNeuron", dependencies: ["Flint", "FlintExamples"], path: "Examples/SigmoidNeuron"),
+        // The demo `make demo` runs: a network trained on the bundled digits with the core API.
+        .executableTarget(
+            name: "DigitsDemo", dependencies: ["Flint"], path: "Examples/DigitsDemo",
+            exclude: ["DATA-LICENSE.md"], resources: [.copy("digits.csv")]
+        ),
         // Shared test helpers: finite-difference gradient checks, tolerance comparisons, fixtures.
         .target(name: "FlintTestSupport", dependencies: ["Flint"]),
         .testTarget(
             name: "FlintTests",
-            dependencies: ["Flint", "FlintTestSupport"],
+            dependencies: ["Flint", "FlintTestSupport", "FlintExamples"],
             resources: [.copy("Fixtures")]
         ),
     ]

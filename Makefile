@@ -1,0 +1,44 @@
+# Flint's entry points. `make demo` and `make test` work on a fresh Debian machine with Swift:
+# each installs what is missing first (scripts/setup.sh).
+SWIFT ?= $(shell command -v swift 2>/dev/null || echo /opt/swift/usr/bin/swift)
+# Release builds use the host's full instruction set (AVX2/AVX-512); never set in Package.swift.
+RELEASE_FLAGS = -c release -Xcc -march=native
+
+.PHONY: setup build demo test example bench bench-peers fixtures clean
+
+setup:
+	@scripts/setup.sh
+
+build: setup
+	$(SWIFT) build $(RELEASE_FLAGS)
+
+## The main job: build in release and train a network on the bundled digits dataset.
+demo: setup
+	$(SWIFT) build $(RELEASE_FLAGS) --product DigitsDemo
+	$(SWIFT) build $(RELEASE_FLAGS) --product flint
+	@.build/release/flint info
+	@.build/release/DigitsDemo
+
+## The whole test suite.
+test: setup
+	$(SWIFT) build --build-tests
+	$(SWIFT) test --skip-build
+
+## The README's first example: one sigmoid neuron, by hand and with autograd.
+example: setup
+	$(SWIFT) run $(RELEASE_FLAGS) SigmoidNeuron
+
+## Flint against PyTorch, side by side (installs PyTorch into .venv on first use).
+bench: setup bench-peers
+	$(SWIFT) build $(RELEASE_FLAGS) --product flint
+	.build/release/flint bench core --json
+
+bench-peers:
+	@scripts/install-peers.sh
+
+## Regenerate the PyTorch fixtures the tests read (needs .venv with torch).
+fixtures: bench-peers
+	.venv/bin/python scripts/make_torch_fixtures.py
+
+clean:
+	rm -rf .build

@@ -1,0 +1,137 @@
+import ArgumentParser
+import Flint
+import Foundation
+
+/// `flint bench`: Flint against its peer (PyTorch) on the workloads of BENCHMARKS.md, in one run.
+struct BenchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench",
+        abstract: "Measure Flint and PyTorch side by side and print the ratio (higher is better for Flint).",
+        discussion: """
+            Suites: core (gemm, small-op). PyTorch runs from a virtual environment that
+            `scripts/install-peers.sh` makes (`make bench` runs it); without it the peer is null,
+            with the reason.
+            Example:
+              flint bench core --json
+            """
+    )
+
+    @Argument(help: "The suites to run: core.")
+    var suites: [String] = ["core"]
+
+    @Flag(name: .long, help: "Print one JSON object per workload.")
+    var json = false
+
+    @Option(name: .long, help: "The Python interpreter that has torch (default: .venv/bin/python).")
+    var peerPython: String?
+
+    @Option(name: .long, help: "Seconds to spend measuring each workload on each side.")
+    var seconds: Double = 2
+
+    func validate() throws {
+        for suite in suites where !BenchSuite.all.keys.contains(suite) {
+            throw ValidationError("unknown suite '\(suite)'; choose from: \(BenchSuite.all.keys.sorted().joined(separator: ", "))")
+        }
+        guard seconds > 0 else { throw ValidationError("--seconds must be positive") }
+    }
+
+    func run() throws {
+        for suite in suites {
+            let workloads = BenchSuite.all[suite]!
+            let peer = PeerRunner(python: peerPython).run(suite: suite, seconds: seconds)
+            for workload in workloads {
+                let flintValue = workload.measure(seconds)
+                let peerValue = peer.values[workload.name]
+                let result = BenchResult(workload: workload.name, flint: flintValue, peer: peerValue, unit: workload.unit,
+                                         higherIsBetter: workload.higherIsBetter, peerNote: peerValue == nil ? peer.reason : nil,
+                                         peerThreads: peer.threads[workload.name])
+                print(json ? result.jsonLine : result.textLine)
+            }
+        }
+    }
+}
+
+/// One measured line of the bench output.
+struct BenchResult {
+    let workload: String
+    let flint: Double
+    let peer: Double?
+    let unit: String
+    let higherIsBetter: Bool
+    let peerNote: String?
+    let peerThreads: Int?
+
+    /// Peer time / Flint time for latencies, Flint rate / peer rate for throughputs.
+    var ratio: Double? {
+        guard let peer, peer > 0, flint > 0 else { return nil }
+        return higherIsBetter ? flint / peer : peer / flint
+    }
+
+    var jsonLine: String {
+        var object: [String: Any] = [
+            "workload": workload, "flint": rounded(flint), "peer": peer.map(rounded) ?? NSNull(),
+            "unit": unit, "ratio": ratio.map(rounded) ?? NSNull(),
+        ]
+        if let peerNote { object["peerNote"] = peerNote }
+        if let peerThreads { object["peerThreads"] = peerThreads }
+        let data = try! JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    var textLine: String {
+        let peerText = peer.map { String(format: "%.4g", $0) } ?? "n/a (\(peerNote ?? "no peer"))"
+        let ratioText = ratio.map { String(format: "%.2fx", $0) } ?? "-"
+        return "\(workload.padding(toLength: 14, withPad: " ", startingAt: 0)) flint \(String(format: "%.4g", flint)) \(unit)   peer \(peerText)   ratio \(ratioText)"
+    }
+
+    private func rounded(_ value: Double) -> Double { (value * 1000).rounded() / 1000 }
+}
+
+/// Runs the PyTorch side of a suite through `scripts/bench_torch.py`.
+struct PeerRunner {
+    let python: String?
+
+    struct Outcome {
+        var values: [String: Double] = [:]
+        var threads: [String: Int] = [:]
+        var reason: String?
+    }
+
+    func run(suite: String, seconds: Double) -> Outcome {
+        let fileManager = FileManager.default
+        let interpreter = python ?? ".venv/bin/python"
+        guard fileManager.isExecutableFile(atPath: interpreter) else {
+            return Outcome(reason: "PyTorch not installed: run scripts/install-peers.sh (or make bench) first")
+        }
+        let script = locateScript("scripts/bench_torch.py")
+        guard let script else { return Outcome(reason: "scripts/bench_torch.py not found; run flint bench from the Flint checkout") }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: interpreter)
+        process.arguments = [script, "--suite", suite, "--seconds", String(seconds)]
+        let output = Pipe(), errors = Pipe()
+        process.standardOutput = output
+        process.standardError = errors
+        do { try process.run() } catch { return Outcome(reason: "could not start \(interpreter): \(error)") }
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        let errorData = errors.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else {
+            let message = String(decoding: errorData, as: UTF8.self).split(separator: "\n").last.map(String.init) ?? "exit \(process.terminationStatus)"
+            return Outcome(reason: "peer failed: \(message)")
+        }
+        var outcome = Outcome()
+        for line in String(decoding: data, as: UTF8.self).split(separator: "\n") {
+            guard let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
+                  let name = object["workload"] as? String, let value = object["value"] as? Double else { continue }
+            outcome.values[name] = value
+            outcome.threads[name] = object["threads"] as? Int
+        }
+        return outcome
+    }
+
+    private func locateScript(_ relative: String) -> String? {
+        let candidates = [relative] + [URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+            .appendingPathComponent("../../\(relative)").standardized.path]
+        return candidates.first { FileManager.default.fileExists(atPath: $0) }
+    }
+}
