@@ -12,7 +12,7 @@ extension Tensor: CustomStringConvertible, CustomDebugStringConvertible {
     public var description: String {
         let summarize = count > 1000
         let values = withoutGradients { scalars(as: Double.self) }
-        let formatter = ElementFormatter(values: summarize ? [] : values, dtype: dtype)
+        let formatter = ElementFormatter(values: summarize ? Array(values.prefix(500) + values.suffix(500)) : values, dtype: dtype)
         var body = ""
         if rank == 0 {
             body = formatter.format(values.first ?? 0)
@@ -21,7 +21,7 @@ extension Tensor: CustomStringConvertible, CustomDebugStringConvertible {
         }
         var suffix = ""
         if ![.float32, .int64, .bool].contains(dtype) { suffix += ", dtype: \(dtype)" }
-        if summarize { suffix += ", shape: \(describeShape(shape))" }
+        if summarize || (count == 0 && rank > 1) { suffix += ", shape: \(describeShape(shape))" }
         if requiresGrad { suffix += impl.isComputed ? ", gradient recorded" : ", requiresGrad: true" }
         return "tensor(\(body)\(suffix))"
     }
@@ -65,15 +65,24 @@ private struct ElementFormatter {
     let dtype: DType
     let useScientific: Bool
 
+    /// The width every element is right-aligned to.
+    private(set) var width = 0
+
     init(values: [Double], dtype: DType) {
         self.dtype = dtype
         let finite = values.filter { $0.isFinite }.map { Swift.abs($0) }
         let largest = finite.max() ?? 0
         let smallest = finite.filter { $0 > 0 }.min() ?? 1
         useScientific = dtype.isFloatingPoint && (largest >= 1e8 || (smallest < 1e-4 && largest > 0))
+        width = values.map { plain($0).count }.max() ?? 0
     }
 
     func format(_ value: Double) -> String {
+        let text = plain(value)
+        return text.count >= width ? text : String(repeating: " ", count: width - text.count) + text
+    }
+
+    private func plain(_ value: Double) -> String {
         switch dtype {
         case .bool: return value != 0 ? "true" : "false"
         case .int32, .int64, .int8, .uint8: return String(Int64(value))
