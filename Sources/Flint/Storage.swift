@@ -27,7 +27,7 @@ final class TensorStorage: @unchecked Sendable {
     init(byteCount: Int, device: Device = .cpu) {
         self.byteCount = byteCount
         self.device = device
-        self.base = UnsafeMutableRawPointer.allocate(byteCount: Swift.max(byteCount, 1), alignment: 64)
+        self.base = device.backend.allocate(byteCount: byteCount)
     }
 
     /// A zero-filled block.
@@ -36,5 +36,5 @@ final class TensorStorage: @unchecked Sendable {
         base.initializeMemory(as: UInt8.self, repeating: 0, count: byteCount)
     }
 
-    deinit { base.deallocate() }
+    deinit { device.backend.deallocate(base) }
 }
