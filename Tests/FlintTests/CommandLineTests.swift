@@ -1,0 +1,83 @@
+import Foundation
+import Testing
+
+/// The `flint` tool as a user runs it: `info`, `bench`, and bad arguments.
+@Suite struct CommandLineTests {
+    /// The `flint` binary built next to the test bundle.
+    static var flintExecutable: URL {
+        var directory = Bundle.module.bundleURL.deletingLastPathComponent()
+        for _ in 0..<3 where !FileManager.default.fileExists(atPath: directory.appendingPathComponent("flint").path) {
+            directory = directory.deletingLastPathComponent()
+        }
+        return directory.appendingPathComponent("flint")
+    }
+
+    /// Runs flint with `arguments`; returns the exit status, standard output and standard error.
+    static func run(_ arguments: [String], environment: [String: String] = [:]) throws -> (status: Int32, output: String, error: String) {
+        let process = Process()
+        process.executableURL = flintExecutable
+        process.arguments = arguments
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        let output = Pipe(), error = Pipe()
+        process.standardOutput = output
+        process.standardError = error
+        try process.run()
+        let outputData = output.fileHandleForReading.readDataToEndOfFile()
+        let errorData = error.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: outputData, as: UTF8.self), String(decoding: errorData, as: UTF8.self))
+    }
+
+    @Test func infoJSONReportsBLASThreadsAndSIMD() throws {
+        let result = try Self.run(["info", "--json"])
+        #expect(result.status == 0)
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(result.output.utf8)) as? [String: Any])
+        #expect((object["threads"] as? Int ?? 0) >= 1)
+        #expect([128, 256, 512].contains(object["simdBits"] as? Int ?? 0))
+        let blas = try #require(object["blas"] as? [String: Any], "OpenBLAS should be installed by make setup")
+        #expect((blas["version"] as? String ?? "").contains("OpenBLAS"))
+        #expect(!(blas["coreType"] as? String ?? "").isEmpty)
+        #expect((blas["threads"] as? Int ?? 0) >= 1)
+    }
+
+    @Test func infoWithoutBLASSaysBuiltinGEMM() throws {
+        let result = try Self.run(["info"], environment: ["FLINT_BLAS": "builtin"])
+        #expect(result.status == 0)
+        #expect(result.output.contains("built-in GEMM"))
+        #expect(result.output.contains("apt-get install"))
+    }
+
+    @Test func benchPrintsOneJSONLinePerWorkloadWithANullPeerWhenTorchIsMissing() throws {
+        let result = try Self.run(["bench", "core", "--json", "--seconds", "0.05", "--peer-python", "/nonexistent/python"])
+        #expect(result.status == 0)
+        let lines = result.output.split(separator: "\n")
+        #expect(lines.count == 2)
+        for line in lines {
+            let object = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+            #expect(["gemm", "small-op"].contains(object["workload"] as? String ?? ""))
+            #expect((object["flint"] as? Double ?? 0) > 0)
+            #expect(object["peer"] is NSNull)
+            #expect(object["ratio"] is NSNull)
+            #expect((object["peerNote"] as? String ?? "").contains("install-peers"))
+        }
+    }
+
+    @Test func badArgumentsExitNonZeroWithAReason() throws {
+        let unknownSuite = try Self.run(["bench", "nonsense"])
+        #expect(unknownSuite.status != 0)
+        #expect(unknownSuite.error.contains("unknown suite 'nonsense'"))
+        let badSeconds = try Self.run(["bench", "--seconds=-1"])
+        #expect(badSeconds.status != 0)
+        #expect(badSeconds.error.contains("--seconds must be positive"))
+        let unknownCommand = try Self.run(["fly"])
+        #expect(unknownCommand.status != 0)
+    }
+
+    @Test func everyCommandHasHelpWithAnExample() throws {
+        for command in [["info"], ["bench"]] {
+            let result = try Self.run(command + ["--help"])
+            #expect(result.status == 0)
+            #expect(result.output.contains("Example"))
+        }
+    }
+}
