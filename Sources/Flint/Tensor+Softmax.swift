@@ -34,6 +34,7 @@ extension Tensor {
 }
 
 private func softmaxLoop<T: FloatElement>(_ layout: ReductionLayout, shape: [Int], _ type: T.Type, logarithm: Bool) -> Tensor {
+    if T.self == Float.self && layout.inner == 1 { return softmaxRowsFloat(layout, shape: shape, logarithm: logarithm) }
     let output = Tensor(uninitializedShape: shape, dtype: T.dtype)
     let out = output.pointer(as: T.self)
     let input = layout.source.pointer(as: T.self)
@@ -58,6 +59,33 @@ private func softmaxLoop<T: FloatElement>(_ layout: ReductionLayout, shape: [Int
             } else {
                 let scale = 1 / total
                 for step in 0..<reduced { out[base + step * inner] *= scale }
+            }
+        }
+    }
+    return output
+}
+
+/// Softmax over contiguous float32 rows with the vectorised exponential.
+private func softmaxRowsFloat(_ layout: ReductionLayout, shape: [Int], logarithm: Bool) -> Tensor {
+    let output = Tensor(uninitializedShape: shape, dtype: .float32)
+    let out = output.pointer(as: Float.self)
+    let input = layout.source.pointer(as: Float.self)
+    let length = layout.reduced
+    parallelChunks(layout.outer, costPerItem: length * 8) { rows in
+        for row in rows {
+            let source = input + row * length
+            let destination = out + row * length
+            var maximum = -Float.infinity
+            for index in 0..<length { maximum = Swift.max(maximum, source[index]) }
+            if maximum == -Float.infinity { maximum = 0 }
+            destination.update(from: source, count: length)
+            let total = exponentiateInPlace(destination, count: length, subtracting: maximum)
+            if logarithm {
+                let logTotal = Float.logarithm(total) + maximum
+                for index in 0..<length { destination[index] = source[index] - logTotal }
+            } else {
+                let scale = 1 / total
+                for index in 0..<length { destination[index] *= scale }
             }
         }
     }
