@@ -103,7 +103,21 @@ extension GradientRecord {
         case .product(let x, let axes, let keepDims, let output):
             let shapedOutput = restoreReducedAxes(output, axes: axes, keepDims: keepDims)
             let shapedGradient = restoreReducedAxes(g, axes: axes, keepDims: keepDims)
-            deliver(shapedGradient * shapedOutput / x, to: x)
+            let isZero = x .== 0
+            let zeroCount = isZero.sum(axes: axes, keepDims: true)
+            if zeroCount.max().item(as: Int64.self) == 0 {
+                deliver(shapedGradient * shapedOutput / x, to: x)
+            } else {
+                // output / x divides by zero. The product of the other elements is the product of
+                // the non-zero ones for the only zero of its group, and 0 for everything else in a
+                // group that has a zero.
+                let nonZero = Tensor.where(isZero, Tensor.ones(like: x), x)
+                let nonZeroProduct = nonZero.prod(axes: axes, keepDims: true)
+                let onlyZero = (zeroCount .== 1) .& isZero
+                let others = Tensor.where(zeroCount .== 0, nonZeroProduct / nonZero,
+                                          Tensor.where(onlyZero, nonZeroProduct, 0))
+                deliver(shapedGradient * others, to: x)
+            }
         case .extremum(let x, let axis, let indices, let keepDims):
             let shapedIndices = keepDims ? indices : indices.unsqueezed(axis: axis)
             let shapedGradient = keepDims ? g : g.unsqueezed(axis: axis)
