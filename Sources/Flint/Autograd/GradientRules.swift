@@ -152,7 +152,17 @@ extension GradientRecord {
             deliver(Tensor.zeros(like: x).scatterAdd(axis: axis, index: index, source: g), to: x)
         case .scatterAdd(let x, let axis, let index, let source):
             deliver(g, to: x)
-            if source.requiresGrad { deliver(g.gather(axis: axis, index: index), to: source) }
+            if source.requiresGrad {
+                // Only the leading index-shaped block of the source is read; the rest gets zeros.
+                let gathered = g.gather(axis: axis, index: index)
+                if index.shape == source.shape {
+                    deliver(gathered, to: source)
+                } else {
+                    let full = Tensor.zeros(like: source)
+                    full.stridedView(index.shape.map { StridedRange(start: 0, step: 1, count: $0) }).assign(gathered)
+                    deliver(full, to: source)
+                }
+            }
         case .indexSelect(let x, let axis, let index):
             deliver(indexAdd(into: Tensor.zeros(like: x), axis: axis, index: index, source: g), to: x)
         case .maskedFill(let x, let mask):
