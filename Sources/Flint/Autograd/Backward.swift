@@ -135,6 +135,11 @@ extension Tensor {
             }
             if node.visitedPass == pass { continue }
             node.visitedPass = pass
+            // A computed tensor without its record was passed through by an earlier backward(),
+            // which freed the graph behind it; without this stop it would be taken for a leaf and
+            // the tensors it came from would silently get no gradient.
+            precondition(!node.isComputed || node.gradientRecord != nil,
+                         "backward: an intermediate tensor of shape \(describeShape(node.shape)) was already used by an earlier backward(), which freed the graph behind it; compute it again")
             stack.append((node, true))
             node.gradientRecord?.forEachInput { input in
                 let inputImpl = input.impl
