@@ -124,19 +124,26 @@ extension Tensor {
     private func topologicalOrder() -> [TensorImpl] {
         let pass = backwardPassCounter.add(1, ordering: .relaxed).newValue
         var order: [TensorImpl] = []
-        // Iterative depth-first search: (node, whether its inputs were already pushed).
+        // Iterative depth-first search: (node, whether its inputs were already pushed). A node is
+        // marked when it is expanded, not when it is pushed: marking on push would let a node
+        // reached along two paths be ordered before a consumer on the longer path.
         var stack: [(TensorImpl, Bool)] = [(impl, false)]
-        impl.visitedPass = pass
         while let (node, expanded) = stack.popLast() {
             if expanded {
                 order.append(node)
                 continue
             }
+            if node.visitedPass == pass { continue }
+            node.visitedPass = pass
+            // A computed tensor without its record was passed through by an earlier backward(),
+            // which freed the graph behind it; without this stop it would be taken for a leaf and
+            // the tensors it came from would silently get no gradient.
+            precondition(!node.isComputed || node.gradientRecord != nil,
+                         "backward: an intermediate tensor of shape \(describeShape(node.shape)) was already used by an earlier backward(), which freed the graph behind it; compute it again")
             stack.append((node, true))
             node.gradientRecord?.forEachInput { input in
                 let inputImpl = input.impl
                 if inputImpl.requiresGrad && inputImpl.visitedPass != pass {
-                    inputImpl.visitedPass = pass
                     stack.append((inputImpl, false))
                 }
             }

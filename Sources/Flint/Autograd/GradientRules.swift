@@ -103,7 +103,21 @@ extension GradientRecord {
         case .product(let x, let axes, let keepDims, let output):
             let shapedOutput = restoreReducedAxes(output, axes: axes, keepDims: keepDims)
             let shapedGradient = restoreReducedAxes(g, axes: axes, keepDims: keepDims)
-            deliver(shapedGradient * shapedOutput / x, to: x)
+            let isZero = x .== 0
+            let zeroCount = isZero.sum(axes: axes, keepDims: true)
+            if zeroCount.max().item(as: Int64.self) == 0 {
+                deliver(shapedGradient * shapedOutput / x, to: x)
+            } else {
+                // output / x divides by zero. The product of the other elements is the product of
+                // the non-zero ones for the only zero of its group, and 0 for everything else in a
+                // group that has a zero.
+                let nonZero = Tensor.where(isZero, Tensor.ones(like: x), x)
+                let nonZeroProduct = nonZero.prod(axes: axes, keepDims: true)
+                let onlyZero = (zeroCount .== 1) .& isZero
+                let others = Tensor.where(zeroCount .== 0, nonZeroProduct / nonZero,
+                                          Tensor.where(onlyZero, nonZeroProduct, 0))
+                deliver(shapedGradient * others, to: x)
+            }
         case .extremum(let x, let axis, let indices, let keepDims):
             let shapedIndices = keepDims ? indices : indices.unsqueezed(axis: axis)
             let shapedGradient = keepDims ? g : g.unsqueezed(axis: axis)
@@ -138,7 +152,17 @@ extension GradientRecord {
             deliver(Tensor.zeros(like: x).scatterAdd(axis: axis, index: index, source: g), to: x)
         case .scatterAdd(let x, let axis, let index, let source):
             deliver(g, to: x)
-            if source.requiresGrad { deliver(g.gather(axis: axis, index: index), to: source) }
+            if source.requiresGrad {
+                // Only the leading index-shaped block of the source is read; the rest gets zeros.
+                let gathered = g.gather(axis: axis, index: index)
+                if index.shape == source.shape {
+                    deliver(gathered, to: source)
+                } else {
+                    let full = Tensor.zeros(like: source)
+                    full.stridedView(index.shape.map { StridedRange(start: 0, step: 1, count: $0) }).assign(gathered)
+                    deliver(full, to: source)
+                }
+            }
         case .indexSelect(let x, let axis, let index):
             deliver(indexAdd(into: Tensor.zeros(like: x), axis: axis, index: index, source: g), to: x)
         case .maskedFill(let x, let mask):

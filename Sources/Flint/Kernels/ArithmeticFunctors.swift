@@ -36,10 +36,12 @@ struct PowerFunctor<T: FloatElement>: BinaryFunctor {
     @inline(__always) func callAsFunction(_ a: T, _ b: T) -> T { T.power(a, b) }
 }
 struct MaximumFunctor<T: ArithmeticElement>: BinaryFunctor {
-    @inline(__always) func callAsFunction(_ a: T, _ b: T) -> T { a >= b ? a : b }
+    // NaN wins, as in PyTorch (`a != a` only for NaN; always false for integers).
+    @inline(__always) func callAsFunction(_ a: T, _ b: T) -> T { a >= b || a != a ? a : b }
 }
 struct MinimumFunctor<T: ArithmeticElement>: BinaryFunctor {
-    @inline(__always) func callAsFunction(_ a: T, _ b: T) -> T { a <= b ? a : b }
+    // NaN wins, as in PyTorch (`a != a` only for NaN; always false for integers).
+    @inline(__always) func callAsFunction(_ a: T, _ b: T) -> T { a <= b || a != a ? a : b }
 }
 
 /// Runs the arithmetic `operation` for `T` on two broadcast tensors.

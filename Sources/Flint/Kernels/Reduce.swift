@@ -148,7 +148,8 @@ func extremumWithIndex<T: ArithmeticElement>(_ layout: ReductionLayout, _ type: 
                 var bestIndex = 0
                 for step in 1..<Swift.max(reduced, 1) {
                     let value = base[step * inner]
-                    if largest ? value > best : value < best {
+                    // The first NaN wins, as in PyTorch (`value != value` only for NaN).
+                    if (largest ? value > best : value < best) || (value != value && best == best) {
                         best = value
                         bestIndex = step
                     }
