@@ -124,21 +124,22 @@ extension Tensor {
     private func topologicalOrder() -> [TensorImpl] {
         let pass = backwardPassCounter.add(1, ordering: .relaxed).newValue
         var order: [TensorImpl] = []
-        // Iterative depth-first search: (node, whether its inputs were already pushed).
+        // Iterative depth-first search, post-order: (node, whether its inputs were already pushed).
+        // A node is marked when it is expanded, not when it is pushed: marking on push lets a node
+        // reached by a short and a long path (x in x + xᵀ) finish before the long path's nodes, so
+        // backward would visit it too early and drop their gradient.
         var stack: [(TensorImpl, Bool)] = [(impl, false)]
-        impl.visitedPass = pass
         while let (node, expanded) = stack.popLast() {
             if expanded {
                 order.append(node)
                 continue
             }
+            if node.visitedPass == pass { continue }
+            node.visitedPass = pass
             stack.append((node, true))
             node.gradientRecord?.forEachInput { input in
                 let inputImpl = input.impl
-                if inputImpl.requiresGrad && inputImpl.visitedPass != pass {
-                    inputImpl.visitedPass = pass
-                    stack.append((inputImpl, false))
-                }
+                if inputImpl.requiresGrad && inputImpl.visitedPass != pass { stack.append((inputImpl, false)) }
             }
         }
         return order
