@@ -15,13 +15,17 @@ extension SwiftLinearAlgebra {
             for row in 0..<column { a[row, column] = a[column, row] }
         }
         var vectors = Matrix.identity(rows: n, columns: n)
+        // Off-diagonal entries this small change no eigenvalue by more than LAPACK's own error.
+        let negligible = Double.ulpOfOne * 1e-2 * frobeniusNorm(a)
         var converged = false
         for _ in 0..<maximumSweeps {
             var rotated = false
             for p in 0..<Swift.max(n - 1, 0) {
                 for q in (p + 1)..<n {
                     let apq = a[p, q], app = a[p, p], aqq = a[q, q]
-                    if apq == 0 || Swift.abs(apq) <= Double.ulpOfOne * (Swift.abs(app) * Swift.abs(aqq)).squareRoot() { continue }
+                    if Swift.abs(apq) <= negligible || Swift.abs(apq) <= Double.ulpOfOne * (Swift.abs(app) * Swift.abs(aqq)).squareRoot() {
+                        continue
+                    }
                     rotated = true
                     let theta = (aqq - app) / (2 * apq)
                     let t = (theta >= 0 ? 1.0 : -1.0) / (Swift.abs(theta) + (theta * theta + 1).squareRoot())
@@ -58,6 +62,9 @@ extension SwiftLinearAlgebra {
         let m = a.rows, n = a.columns
         var w = a
         var v = Matrix.identity(rows: n, columns: n)
+        // A column this short is a zero singular value up to rounding: it is not rotated further
+        // (its direction is noise) and its left singular vector comes from completing the basis.
+        let negligible = Double.ulpOfOne * frobeniusNorm(a)
         var converged = false
         for _ in 0..<maximumSweeps {
             var rotated = false
@@ -70,7 +77,9 @@ extension SwiftLinearAlgebra {
                         beta += wq * wq
                         gamma += wp * wq
                     }
-                    if gamma == 0 || Swift.abs(gamma) <= Double.ulpOfOne * (alpha * beta).squareRoot() { continue }
+                    if Swift.min(alpha, beta).squareRoot() <= negligible || Swift.abs(gamma) <= Double.ulpOfOne * (alpha * beta).squareRoot() {
+                        continue
+                    }
                     rotated = true
                     let zeta = (beta - alpha) / (2 * gamma)
                     let t = (zeta >= 0 ? 1.0 : -1.0) / (Swift.abs(zeta) + (1 + zeta * zeta).squareRoot())
@@ -97,7 +106,7 @@ extension SwiftLinearAlgebra {
         for (position, column) in order.enumerated() {
             for row in 0..<n { vt[position, row] = v[row, column] }
             let norm = norms[column]
-            if norm > 0 && norm.isFinite {
+            if norm > negligible && norm.isFinite {
                 for row in 0..<m { u[row, position] = w[row, column] / norm }
                 filled[position] = true
             }
@@ -122,6 +131,11 @@ extension SwiftLinearAlgebra {
             }
         }
         return (solution, info)
+    }
+
+    /// The square root of the sum of squared elements.
+    private static func frobeniusNorm(_ matrix: Matrix) -> Double {
+        matrix.elements.reduce(0) { $0 + $1 * $1 }.squareRoot()
     }
 
     /// Replaces `(column p, column q)` by `(c·p - s·q, s·p + c·q)`.
