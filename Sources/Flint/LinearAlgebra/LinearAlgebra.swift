@@ -105,8 +105,8 @@ extension LinearAlgebra {
     /// (or lower) triangle of `a` is read, the rest may hold anything.
     ///
     /// ```swift
-    /// let l = try LinearAlgebra.cholesky(covariance)
-    /// let y = try LinearAlgebra.solveTriangular(l, residual, upper: false)
+    /// let lower = Tensor([[2.0, 0.0], [1.0, 3.0]])
+    /// let x = try LinearAlgebra.solveTriangular(lower, Tensor([2.0, 7.0]), upper: false)  // [1, 2]
     /// ```
     /// - Throws: ``LinearAlgebraError/singularMatrix(operation:pivot:)`` when the diagonal has a zero.
     public static func solveTriangular(_ a: Tensor, _ b: Tensor, upper: Bool) throws(LinearAlgebraError) -> Tensor {
