@@ -71,6 +71,22 @@ enum GradientRecord {
     case pad(Tensor, padding: [(before: Int, after: Int)])
     case tile(Tensor, repeats: [Int])
 
+    // MARK: linear algebra (LAPACK)
+    // Backward rules in LinearAlgebra/LinearAlgebra+Gradients.swift.
+    case linearSolve(Tensor, Tensor, output: Tensor)
+    case triangularSolve(Tensor, Tensor, upper: Bool, output: Tensor)
+    case cholesky(Tensor, output: Tensor)
+    case inverse(Tensor, output: Tensor)
+    case determinant(Tensor, output: Tensor)
+    case symmetricEigenvalues(Tensor, values: Tensor, vectors: Tensor)
+    case symmetricEigenvectors(Tensor, values: Tensor, vectors: Tensor)
+    case qrQ(Tensor, q: Tensor, r: Tensor)
+    case qrR(Tensor, q: Tensor, r: Tensor)
+    case svdU(Tensor, u: Tensor, s: Tensor, vt: Tensor)
+    case svdS(Tensor, u: Tensor, s: Tensor, vt: Tensor)
+    case svdVt(Tensor, u: Tensor, s: Tensor, vt: Tensor)
+    case leastSquares(Tensor, Tensor, output: Tensor)
+
     /// Calls `body` on each tensor input of the operation (saved outputs excluded).
     func forEachInput(_ body: (Tensor) -> Void) {
         switch self {
@@ -92,6 +108,12 @@ enum GradientRecord {
             body(x); body(source)
         case .concatenate(let parts, _):
             parts.forEach(body)
+        case .linearSolve(let a, let b, _), .triangularSolve(let a, let b, _, _), .leastSquares(let a, let b, _):
+            body(a); body(b)
+        case .cholesky(let x, _), .inverse(let x, _), .determinant(let x, _), .symmetricEigenvalues(let x, _, _),
+             .symmetricEigenvectors(let x, _, _), .qrQ(let x, _, _), .qrR(let x, _, _), .svdU(let x, _, _, _),
+             .svdS(let x, _, _, _), .svdVt(let x, _, _, _):
+            body(x)
         }
     }
 }

@@ -184,6 +184,21 @@ extension GradientRecord {
             deliver(view, to: x)
         case .tile(let x, let repeats):
             deliver(tileBackward(g, inputShape: x.shape, repeats: repeats), to: x)
+
+        // MARK: linear algebra (LAPACK)
+        case .linearSolve(let a, let b, let x): linearSolveBackward(a, b, x, g)
+        case .triangularSolve(let a, let b, let upper, let x): triangularSolveBackward(a, b, upper: upper, x, g)
+        case .cholesky(let a, let l): choleskyBackward(a, l, g)
+        case .inverse(let a, let y): inverseBackward(a, y, g)
+        case .determinant(let a, let d): determinantBackward(a, d, g)
+        case .symmetricEigenvalues(let a, _, let vectors): symmetricEigenvaluesBackward(a, vectors, g)
+        case .symmetricEigenvectors(let a, let values, let vectors): symmetricEigenvectorsBackward(a, values, vectors, g)
+        case .qrQ(let a, let q, let r): qrBackward(a, q: q, r: r, gradientQ: g, gradientR: nil)
+        case .qrR(let a, let q, let r): qrBackward(a, q: q, r: r, gradientQ: nil, gradientR: g)
+        case .svdU(let a, let u, let s, let vt): svdBackward(a, u: u, s: s, vt: vt, gradientU: g, gradientS: nil, gradientVt: nil)
+        case .svdS(let a, let u, let s, let vt): svdBackward(a, u: u, s: s, vt: vt, gradientU: nil, gradientS: g, gradientVt: nil)
+        case .svdVt(let a, let u, let s, let vt): svdBackward(a, u: u, s: s, vt: vt, gradientU: nil, gradientS: nil, gradientVt: g)
+        case .leastSquares(let a, let b, let x): leastSquaresBackward(a, b, x, g)
         }
     }
 }
