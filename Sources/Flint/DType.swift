@@ -122,7 +122,7 @@ extension UInt8: TensorScalar {
 /// ```swift
 /// Float.exponential(0)  // 1
 /// ```
-public protocol FloatElement: BinaryFloatingPoint, TensorScalar, SIMDScalar {
+public protocol FloatElement: BinaryFloatingPoint, TensorScalar, SIMDScalar, Codable {
     /// e raised to `x`.
     static func exponential(_ x: Self) -> Self
     /// The natural logarithm.

@@ -34,7 +34,7 @@ extension Tensor {
     /// Tensor([0.0, 1.0]).exp()  // [1, 2.7183]
     /// ```
     public func exp() -> Tensor {
-        let result = mapFloat(self, op: "exp", ExpFunctor<Float>(), ExpFunctor<Double>())
+        let result = mapFloat(self, op: "exp", VectorizedExp(), ExpFunctor<Double>())
         return recordGradient(result, self) { .exp(self, output: result.detach()) }
     }
 
@@ -110,7 +110,7 @@ extension Tensor {
     /// Tensor([0.0]).sigmoid()  // [0.5]
     /// ```
     public func sigmoid() -> Tensor {
-        let result = mapFloat(self, op: "sigmoid", SigmoidFunctor<Float>(), SigmoidFunctor<Double>())
+        let result = mapFloat(self, op: "sigmoid", VectorizedSigmoid(), SigmoidFunctor<Double>())
         return recordGradient(result, self) { .sigmoid(self, output: result.detach()) }
     }
 
@@ -162,7 +162,7 @@ extension Tensor {
     /// Tensor([1.0]).silu()  // [0.7311]
     /// ```
     public func silu() -> Tensor {
-        recordGradient(mapFloat(self, op: "silu", SiluFunctor<Float>(), SiluFunctor<Double>()), self) { .silu(self) }
+        recordGradient(mapFloat(self, op: "silu", VectorizedSilu(), SiluFunctor<Double>()), self) { .silu(self) }
     }
 
     /// Softplus: `log(1 + exp(beta * x)) / beta`, linear above `threshold` for stability.

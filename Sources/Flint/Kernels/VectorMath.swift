@@ -38,15 +38,21 @@ protocol VectorizedFloatFunctor: UnaryFunctor where Input == Float, Output == Fl
     func vector(_ x: SIMD8<Float>) -> SIMD8<Float>
 }
 
-extension ExpFunctor: VectorizedFloatFunctor where T == Float {
+/// `exp` for float32 with the eight-lane form.
+struct VectorizedExp: VectorizedFloatFunctor {
+    @inline(__always) func callAsFunction(_ x: Float) -> Float { Float.exponential(x) }
     @inline(__always) func vector(_ x: SIMD8<Float>) -> SIMD8<Float> { vectorExp(x) }
 }
 
-extension SigmoidFunctor: VectorizedFloatFunctor where T == Float {
+/// The logistic sigmoid for float32 with the eight-lane form.
+struct VectorizedSigmoid: VectorizedFloatFunctor {
+    @inline(__always) func callAsFunction(_ x: Float) -> Float { SigmoidFunctor<Float>()(x) }
     @inline(__always) func vector(_ x: SIMD8<Float>) -> SIMD8<Float> { 1 / (1 + vectorExp(-x)) }
 }
 
-extension SiluFunctor: VectorizedFloatFunctor where T == Float {
+/// SiLU for float32 with the eight-lane form.
+struct VectorizedSilu: VectorizedFloatFunctor {
+    @inline(__always) func callAsFunction(_ x: Float) -> Float { SiluFunctor<Float>()(x) }
     @inline(__always) func vector(_ x: SIMD8<Float>) -> SIMD8<Float> { x / (1 + vectorExp(-x)) }
 }
 
