@@ -71,41 +71,17 @@ struct StridedLayout {
     }
 }
 
-/// Copies any tensor's elements, in row-major order, into a new contiguous buffer.
+/// Copies any tensor's elements, in row-major order, into a new contiguous tensor.
 func copyToContiguous(_ source: Tensor) -> Tensor {
-    let result = Tensor(uninitializedShape: source.shape, dtype: source.dtype)
-    copyElements(from: source, into: result.impl.storage.base)
-    return result
-}
-
-/// Writes `source`'s elements in row-major order of `source.shape` to `destination`.
-func copyElements(from source: Tensor, into destination: UnsafeMutableRawPointer) {
+    // Elements move as raw bits of their width, so one loop serves every dtype.
     switch source.dtype.byteSize {
-    case 1: copyStrided(source, UInt8.self, destination)
-    case 4: copyStrided(source, UInt32.self, destination)
-    default: copyStrided(source, UInt64.self, destination)
+    case 1: return mapElements(source, outputType: source.dtype, IdentityFunctor<UInt8>())
+    case 4: return mapElements(source, outputType: source.dtype, IdentityFunctor<UInt32>())
+    default: return mapElements(source, outputType: source.dtype, IdentityFunctor<UInt64>())
     }
 }
 
-private func copyStrided<T>(_ source: Tensor, _ type: T.Type, _ destination: UnsafeMutableRawPointer) {
-    let output = destination.assumingMemoryBound(to: T.self)
-    let input = source.pointer(as: T.self)
-    if source.isContiguous {
-        output.update(from: input, count: source.count)
-        return
-    }
-    let layout = StridedLayout(shape: source.shape, operandStrides: [contiguousStrides(source.shape), source.strides])
-    let inner = layout.innerCount
-    let inputStride = layout.innerStride(1)
-    parallelChunks(layout.rowCount, costPerItem: inner) { rows in
-        layout.forEachRow(in: rows) { offsets in
-            let out = output + offsets[0]
-            let inp = input + offsets[1]
-            if inputStride == 1 {
-                out.update(from: inp, count: inner)
-            } else {
-                for position in 0..<inner { out[position] = inp[position * inputStride] }
-            }
-        }
-    }
+/// Returns its input: the element function of a copy.
+struct IdentityFunctor<T>: UnaryFunctor {
+    @inline(__always) func callAsFunction(_ x: T) -> T { x }
 }
