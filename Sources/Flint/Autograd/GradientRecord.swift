@@ -71,6 +71,14 @@ enum GradientRecord {
     case pad(Tensor, padding: [(before: Int, after: Int)])
     case tile(Tensor, repeats: [Int])
 
+    // MARK: convolution and pooling
+    case convolution2d(Tensor, weight: Tensor, bias: Tensor?, geometry: ConvolutionGeometry)
+    case convolutionTranspose2d(Tensor, weight: Tensor, bias: Tensor?, geometry: ConvolutionGeometry)
+    case maxPool2d(Tensor, indices: Tensor, geometry: PoolingGeometry)
+    case avgPool2d(Tensor, geometry: PoolingGeometry, countIncludePad: Bool)
+    case adaptiveAvgPool2d(Tensor, geometry: PoolingGeometry)
+    case embedding(weight: Tensor, indices: Tensor, paddingIndex: Int?)
+
     /// Calls `body` on each tensor input of the operation (saved outputs excluded).
     func forEachInput(_ body: (Tensor) -> Void) {
         switch self {
@@ -92,6 +100,10 @@ enum GradientRecord {
             body(x); body(source)
         case .concatenate(let parts, _):
             parts.forEach(body)
+        case .convolution2d(let x, let weight, let bias, _), .convolutionTranspose2d(let x, let weight, let bias, _):
+            body(x); body(weight); bias.map(body)
+        case .maxPool2d(let x, _, _), .avgPool2d(let x, _, _), .adaptiveAvgPool2d(let x, _), .embedding(let x, _, _):
+            body(x)
         }
     }
 }

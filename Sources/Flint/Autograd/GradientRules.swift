@@ -160,6 +160,20 @@ extension GradientRecord {
             deliver(view, to: x)
         case .tile(let x, let repeats):
             deliver(tileBackward(g, inputShape: x.shape, repeats: repeats), to: x)
+
+        // Convolution and pooling: the rules live in Tensor+Convolution/Pooling/Embedding.swift.
+        case .convolution2d(let x, let weight, let bias, let geometry):
+            convolution2dBackward(x, weight: weight, bias: bias, geometry: geometry, g)
+        case .convolutionTranspose2d(let x, let weight, let bias, let geometry):
+            convolutionTranspose2dBackward(x, weight: weight, bias: bias, geometry: geometry, g)
+        case .maxPool2d(let x, let indices, let geometry):
+            maxPool2dBackward(x, indices: indices, geometry: geometry, g)
+        case .avgPool2d(let x, let geometry, let countIncludePad):
+            avgPool2dBackward(x, geometry: geometry, countIncludePad: countIncludePad, g)
+        case .adaptiveAvgPool2d(let x, let geometry):
+            adaptiveAvgPool2dBackward(x, geometry: geometry, g)
+        case .embedding(let weight, let indices, let paddingIndex):
+            embeddingBackward(weight: weight, indices: indices, paddingIndex: paddingIndex, g)
         }
     }
 }
