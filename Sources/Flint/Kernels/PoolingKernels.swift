@@ -25,11 +25,15 @@ struct PoolingGeometry: Sendable {
 /// Pooling loops over contiguous planes, split across threads by plane.
 enum PoolingKernels {
     /// Max pooling; `indices` receives each maximum's flat position in its input plane, as PyTorch's.
+    ///
+    /// The window is clipped to the plane before the scan, so the inner loop is a branch-free
+    /// running maximum; windows holding a NaN are scanned again with PyTorch's NaN rule.
     static func maxForward<T: FloatElement>(_ input: Tensor, _ output: Tensor, _ indices: Tensor,
                                             _ g: PoolingGeometry, _ type: T.Type) {
         withExtendedLifetime(input) {
             let source = input.pointer(as: T.self), destination = output.pointer(as: T.self)
             let positions = indices.pointer(as: Int64.self)
+            let (width, dilationWidth) = (g.width, g.dilationWidth)
             parallelChunks(g.planes, costPerItem: g.outputPlaneSize * g.kernelHeight * g.kernelWidth) { planes in
                 for plane in planes {
                     let image = source + plane * g.planeSize
@@ -37,21 +41,31 @@ enum PoolingKernels {
                     let maxima = positions + plane * g.outputPlaneSize
                     for outputRow in 0..<g.outputHeight {
                         let top = outputRow * g.strideHeight - g.paddingHeight
+                        let rows = tapRange(start: top, dilation: g.dilationHeight, taps: g.kernelHeight, size: g.height)
                         for outputColumn in 0..<g.outputWidth {
                             let left = outputColumn * g.strideWidth - g.paddingWidth
+                            let columns = tapRange(start: left, dilation: dilationWidth, taps: g.kernelWidth, size: width)
+                            // PyTorch starts from the window's first element inside the plane.
                             var best = -T.infinity
-                            var bestIndex = -1
-                            for kernelRow in 0..<g.kernelHeight {
-                                let row = top + kernelRow * g.dilationHeight
-                                if row < 0 || row >= g.height { continue }
-                                for kernelColumn in 0..<g.kernelWidth {
-                                    let column = left + kernelColumn * g.dilationWidth
-                                    if column < 0 || column >= g.width { continue }
-                                    let index = row * g.width + column
+                            var bestIndex = (top + rows.lowerBound * g.dilationHeight) * width + left + columns.lowerBound * dilationWidth
+                            var sawNaN = false
+                            for kernelRow in rows {
+                                let rowBase = (top + kernelRow * g.dilationHeight) * width + left
+                                for kernelColumn in columns {
+                                    let index = rowBase + kernelColumn * dilationWidth
                                     let value = image[index]
-                                    if value > best || value.isNaN || bestIndex < 0 {
-                                        best = value
-                                        bestIndex = index
+                                    let greater = value > best
+                                    best = greater ? value : best
+                                    bestIndex = greater ? index : bestIndex
+                                    sawNaN = sawNaN || value != value
+                                }
+                            }
+                            if sawNaN {
+                                for kernelRow in rows {
+                                    let rowBase = (top + kernelRow * g.dilationHeight) * width + left
+                                    for kernelColumn in columns {
+                                        let index = rowBase + kernelColumn * dilationWidth
+                                        if image[index].isNaN { best = image[index]; bestIndex = index }
                                     }
                                 }
                             }
@@ -62,6 +76,16 @@ enum PoolingKernels {
                 }
             }
         }
+    }
+
+    /// The kernel taps `k` whose position `start + k · dilation` lies in `0..<size`.
+    @inline(__always)
+    private static func tapRange(start: Int, dilation: Int, taps: Int, size: Int) -> Range<Int> {
+        var first = 0
+        while first < taps && start + first * dilation < 0 { first += 1 }
+        var end = taps
+        while end > first && start + (end - 1) * dilation >= size { end -= 1 }
+        return first..<end
     }
 
     /// Max pooling's gradient: `result[plane][indices[o]] += gradient[o]`. Overwrites `result`.
