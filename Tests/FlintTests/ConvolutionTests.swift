@@ -321,6 +321,25 @@ private func convTranspose2dIsTheInputGradientOfConv2d(_ setup: ConvolutionCase)
     }
 }
 
+@Test func poolingSplitAcrossThreadsMatchesOneSampleAtATime() {
+    // Large enough that the kernels split the planes across threads; single samples stay on one.
+    let input = Tensor.randn([8, 16, 32, 32], generator: RandomGenerator(seed: 55)).requiringGrad()
+    let pooled = input.maxPool2d(kernelSize: (3, 3), stride: (2, 2), padding: (1, 1))
+    let averaged = input.avgPool2d(kernelSize: (2, 2))
+    let adaptive = input.adaptiveAvgPool2d(outputSize: (5, 3))
+    (pooled.sum() + averaged.sum() * 2 + adaptive.sum() * 3).backward()
+    for sample in [0, 5] {
+        let single = input.detach()[sample].requiringGrad()
+        let parts = (single.maxPool2d(kernelSize: (3, 3), stride: (2, 2), padding: (1, 1)),
+                     single.avgPool2d(kernelSize: (2, 2)), single.adaptiveAvgPool2d(outputSize: (5, 3)))
+        #expect(isClose(parts.0, pooled.detach()[sample]))
+        #expect(isClose(parts.1, averaged.detach()[sample]))
+        #expect(isClose(parts.2, adaptive.detach()[sample]))
+        (parts.0.sum() + parts.1.sum() * 2 + parts.2.sum() * 3).backward()
+        #expect(isClose(single.grad!, input.grad![sample], tolerance: 1e-5))
+    }
+}
+
 // MARK: embedding
 
 @Test func embeddingLooksUpRows() {
