@@ -87,6 +87,14 @@ enum GradientRecord {
     case svdVt(Tensor, u: Tensor, s: Tensor, vt: Tensor)
     case leastSquares(Tensor, Tensor, output: Tensor)
 
+    // MARK: convolution and pooling
+    case convolution2d(Tensor, weight: Tensor, bias: Tensor?, geometry: ConvolutionGeometry)
+    case convolutionTranspose2d(Tensor, weight: Tensor, bias: Tensor?, geometry: ConvolutionGeometry)
+    case maxPool2d(Tensor, indices: Tensor, geometry: PoolingGeometry)
+    case avgPool2d(Tensor, geometry: PoolingGeometry, countIncludePad: Bool)
+    case adaptiveAvgPool2d(Tensor, geometry: PoolingGeometry)
+    case embedding(weight: Tensor, indices: Tensor, paddingIndex: Int?)
+
     /// Calls `body` on each tensor input of the operation (saved outputs excluded).
     func forEachInput(_ body: (Tensor) -> Void) {
         switch self {
@@ -113,6 +121,10 @@ enum GradientRecord {
         case .cholesky(let x, _), .inverse(let x, _), .determinant(let x, _), .symmetricEigenvalues(let x, _, _),
              .symmetricEigenvectors(let x, _, _), .qrQ(let x, _, _), .qrR(let x, _, _), .svdU(let x, _, _, _),
              .svdS(let x, _, _, _), .svdVt(let x, _, _, _):
+            body(x)
+        case .convolution2d(let x, let weight, let bias, _), .convolutionTranspose2d(let x, let weight, let bias, _):
+            body(x); body(weight); bias.map(body)
+        case .maxPool2d(let x, _, _), .avgPool2d(let x, _, _), .adaptiveAvgPool2d(let x, _), .embedding(let x, _, _):
             body(x)
         }
     }

@@ -199,6 +199,20 @@ extension GradientRecord {
         case .svdS(let a, let u, let s, let vt): svdBackward(a, u: u, s: s, vt: vt, gradientU: nil, gradientS: g, gradientVt: nil)
         case .svdVt(let a, let u, let s, let vt): svdBackward(a, u: u, s: s, vt: vt, gradientU: nil, gradientS: nil, gradientVt: g)
         case .leastSquares(let a, let b, let x): leastSquaresBackward(a, b, x, g)
+
+        // Convolution and pooling: the rules live in Tensor+Convolution/Pooling/Embedding.swift.
+        case .convolution2d(let x, let weight, let bias, let geometry):
+            convolution2dBackward(x, weight: weight, bias: bias, geometry: geometry, g)
+        case .convolutionTranspose2d(let x, let weight, let bias, let geometry):
+            convolutionTranspose2dBackward(x, weight: weight, bias: bias, geometry: geometry, g)
+        case .maxPool2d(let x, let indices, let geometry):
+            maxPool2dBackward(x, indices: indices, geometry: geometry, g)
+        case .avgPool2d(let x, let geometry, let countIncludePad):
+            avgPool2dBackward(x, geometry: geometry, countIncludePad: countIncludePad, g)
+        case .adaptiveAvgPool2d(let x, let geometry):
+            adaptiveAvgPool2dBackward(x, geometry: geometry, g)
+        case .embedding(let weight, let indices, let paddingIndex):
+            embeddingBackward(weight: weight, indices: indices, paddingIndex: paddingIndex, g)
         }
     }
 }
