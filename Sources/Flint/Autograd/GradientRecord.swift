@@ -88,11 +88,12 @@ enum GradientRecord {
     case leastSquares(Tensor, Tensor, output: Tensor)
 
     // MARK: convolution and pooling
-    case convolution2d(Tensor, weight: Tensor, bias: Tensor?, geometry: ConvolutionGeometry)
-    case convolutionTranspose2d(Tensor, weight: Tensor, bias: Tensor?, geometry: ConvolutionGeometry)
-    case maxPool2d(Tensor, indices: Tensor, geometry: PoolingGeometry)
-    case avgPool2d(Tensor, geometry: PoolingGeometry, countIncludePad: Bool)
-    case adaptiveAvgPool2d(Tensor, geometry: PoolingGeometry)
+    // Boxed (`indirect`): their geometry is large, and every tensor carries a record's inline size.
+    indirect case convolution2d(Tensor, weight: Tensor, bias: Tensor?, geometry: ConvolutionGeometry)
+    indirect case convolutionTranspose2d(Tensor, weight: Tensor, bias: Tensor?, geometry: ConvolutionGeometry)
+    indirect case maxPool2d(Tensor, indices: Tensor, geometry: PoolingGeometry)
+    indirect case avgPool2d(Tensor, geometry: PoolingGeometry, countIncludePad: Bool)
+    indirect case adaptiveAvgPool2d(Tensor, geometry: PoolingGeometry)
     case embedding(weight: Tensor, indices: Tensor, paddingIndex: Int?)
 
     /// Calls `body` on each tensor input of the operation (saved outputs excluded).
