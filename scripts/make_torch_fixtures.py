@@ -60,6 +60,15 @@ def V(values, grad=True):
     return Spec(lambda g: torch.tensor(values, dtype=torch.float64), grad)
 
 
+def NI(*shape, shift, grad=True):
+    """Square matrices (or a batch of them): standard normal values plus `shift` on the diagonal,
+    far from singular, rounded to 5 decimals."""
+    def make(g):
+        values = torch.randn(shape, generator=g, dtype=torch.float64) + shift * torch.eye(shape[-1], dtype=torch.float64)
+        return torch.round(values, decimals=5)
+    return Spec(make, grad)
+
+
 def I(high, *shape):
     """Random int64 indices in [0, high)."""
     return Spec(lambda g: torch.randint(0, high, shape, generator=g, dtype=torch.int64), False)
@@ -75,9 +84,43 @@ def M(*shape):
     return Spec(lambda g: torch.rand(shape, generator=g, dtype=torch.float64) < 0.5, False)
 
 
+# --- helpers for the linear-algebra cases (TorchFixtureTests.swift has the same ones) ------------
+
+def spd(x):
+    """X Xᵀ + n I: symmetric positive definite and well-conditioned, for any square X."""
+    n = x.shape[-1]
+    return x @ x.mT + n * torch.eye(n, dtype=x.dtype)
+
+
+def ramp(k):
+    """[1, 2, ..., k]: distinct weights for the sign-invariant spectral sums below."""
+    return torch.arange(1, k + 1, dtype=torch.float64)
+
+
+def eigh_invariants(a):
+    """The eigenvalues, V ∘ V, and V diag(1..n) Vᵀ: what does not depend on the eigenvectors' signs."""
+    values, vectors = torch.linalg.eigh(a)
+    return values, vectors * vectors, (vectors * ramp(vectors.shape[-1])) @ vectors.mT
+
+
+def svd_invariants(a):
+    """S, U ∘ U, Vᵀ ∘ Vᵀ and U diag(1..k) Uᵀ of the reduced SVD: independent of the vectors' signs."""
+    u, s, vt = torch.linalg.svd(a, full_matrices=False)
+    return s, u * u, vt * vt, (u * ramp(s.shape[-1])) @ u.mT
+
+
+def qr_positive(a):
+    """The reduced QR with the signs chosen so that R's diagonal is positive."""
+    q, r = torch.linalg.qr(a)
+    signs = torch.sign(torch.diagonal(r, dim1=-2, dim2=-1))
+    return q * signs.unsqueeze(-2), r * signs.unsqueeze(-1)
+
+
 # --- the cases: name -> (inputs, torch function) ----------------------------------------------
 # The function gets the inputs in order and returns a tensor or a tuple of tensors. Names are
-# snake_case and unique; the Swift table in TorchFixtureTests.swift uses the same names.
+# snake_case and unique; the Swift table in TorchFixtureTests.swift uses the same names. An
+# optional third element holds options: {"create_graph": True} takes the gradients with
+# torch.autograd.grad(..., create_graph=True), whose formulas some ops only use then.
 
 CASES = {
     # Arithmetic, tensor with tensor (same shape and broadcast) and with a number.
@@ -272,6 +315,136 @@ CASES = {
     "expanded_sub_sum": ([N(3, 1), N(3, 4)], lambda a, b: (a.expand(3, 4) - b).sum(0)),
     "permuted_sum": ([N(2, 3, 4)], lambda a: a.permute(2, 0, 1).sum((0, 2))),
     "transposed_max": ([N(3, 4)], lambda a: tuple(a.t().max(1))),
+
+    # Convolutions: torch.nn.functional.conv2d / conv1d / conv_transpose2d and Flint's conv2d,
+    # conv1d and convTranspose2d take the same layouts (NCHW input, weight [out, in / groups, kH, kW],
+    # transposed weight [in, out / groups, kH, kW]) and the same stride, padding, outputPadding,
+    # dilation and groups, and both accept an unbatched input.
+    "conv2d": ([N(2, 3, 6, 5), N(4, 3, 3, 3), N(4)], lambda x, w, b: F.conv2d(x, w, b)),
+    "conv2d_no_bias": ([N(2, 3, 5, 5), N(4, 3, 3, 3)], lambda x, w: F.conv2d(x, w)),
+    "conv2d_stride_padding": ([N(2, 3, 7, 6), N(4, 3, 3, 3), N(4)], lambda x, w, b: F.conv2d(x, w, b, stride=2, padding=1)),
+    "conv2d_asymmetric": ([N(1, 2, 6, 7), N(3, 2, 2, 3), N(3)],
+                          lambda x, w, b: F.conv2d(x, w, b, stride=(2, 1), padding=(0, 2))),
+    "conv2d_dilation": ([N(2, 2, 7, 8), N(3, 2, 3, 3), N(3)], lambda x, w, b: F.conv2d(x, w, b, padding=2, dilation=2)),
+    "conv2d_dilation_stride": ([N(1, 2, 9, 7), N(2, 2, 3, 2)],
+                               lambda x, w: F.conv2d(x, w, stride=2, padding=(1, 0), dilation=(2, 1))),
+    "conv2d_groups": ([N(2, 4, 5, 5), N(6, 2, 3, 3), N(6)], lambda x, w, b: F.conv2d(x, w, b, padding=1, groups=2)),
+    "conv2d_groups_no_bias": ([N(1, 6, 5, 4), N(9, 2, 2, 2)], lambda x, w: F.conv2d(x, w, stride=2, groups=3)),
+    "conv2d_depthwise": ([N(2, 3, 6, 6), N(6, 1, 3, 3), N(6)], lambda x, w, b: F.conv2d(x, w, b, padding=1, groups=3)),
+    "conv2d_depthwise_no_bias": ([N(1, 4, 5, 5), N(4, 1, 3, 3)], lambda x, w: F.conv2d(x, w, stride=2, groups=4)),
+    "conv2d_unbatched": ([N(3, 5, 5), N(2, 3, 3, 3), N(2)], lambda x, w, b: F.conv2d(x, w, b, padding=1)),
+    "conv2d_channels_last": ([N(2, 5, 6, 3), N(4, 3, 3, 3), N(4)],
+                             lambda x, w, b: F.conv2d(x.permute(0, 3, 1, 2), w, b, padding=1)),
+    "conv1d": ([N(2, 3, 10), N(4, 3, 3), N(4)], lambda x, w, b: F.conv1d(x, w, b)),
+    "conv1d_stride_padding": ([N(2, 3, 9), N(5, 3, 4)], lambda x, w: F.conv1d(x, w, stride=2, padding=2)),
+    "conv1d_groups_dilation": ([N(2, 6, 11), N(4, 3, 3), N(4)],
+                               lambda x, w, b: F.conv1d(x, w, b, padding=1, dilation=2, groups=2)),
+    "conv1d_unbatched": ([N(2, 7), N(3, 2, 2), N(3)], lambda x, w, b: F.conv1d(x, w, b, stride=2)),
+    "conv_transpose2d": ([N(2, 3, 4, 4), N(3, 2, 3, 3), N(2)], lambda x, w, b: F.conv_transpose2d(x, w, b)),
+    "conv_transpose2d_stride_padding": ([N(2, 3, 4, 5), N(3, 2, 3, 3)],
+                                        lambda x, w: F.conv_transpose2d(x, w, stride=2, padding=1)),
+    "conv_transpose2d_output_padding": ([N(1, 3, 3, 4), N(3, 2, 3, 3), N(2)],
+                                        lambda x, w, b: F.conv_transpose2d(x, w, b, stride=2, padding=1, output_padding=1)),
+    "conv_transpose2d_groups": ([N(2, 4, 3, 3), N(4, 3, 3, 3), N(6)],
+                                lambda x, w, b: F.conv_transpose2d(x, w, b, stride=2, groups=2)),
+    "conv_transpose2d_dilation": ([N(1, 2, 4, 4), N(2, 3, 3, 2), N(3)],
+                                  lambda x, w, b: F.conv_transpose2d(x, w, b, stride=(1, 2), padding=(1, 0),
+                                                                     output_padding=(1, 1), dilation=(2, 1))),
+    "conv_transpose2d_unbatched": ([N(2, 3, 3), N(2, 2, 2, 2)], lambda x, w: F.conv_transpose2d(x, w, stride=2)),
+    "conv_transpose2d_transposed_weight": ([N(2, 3, 3, 3), N(2, 3, 3, 3)],
+                                           lambda x, w: F.conv_transpose2d(x, w.transpose(0, 1), stride=2)),
+
+    # Pooling: F.max_pool2d / avg_pool2d / adaptive_avg_pool2d (ceil_mode=False, the only mode
+    # Flint has; the stride defaults to the kernel size in both).
+    "max_pool2d": ([N(2, 3, 6, 6)], lambda x: F.max_pool2d(x, 2)),
+    "max_pool2d_stride_padding": ([N(2, 2, 7, 6)], lambda x: F.max_pool2d(x, 3, stride=2, padding=1)),
+    "max_pool2d_dilation": ([N(1, 2, 7, 8)], lambda x: F.max_pool2d(x, 2, stride=1, dilation=2)),
+    "max_pool2d_dilation_padding": ([N(1, 2, 8, 7)],
+                                    lambda x: F.max_pool2d(x, (3, 2), stride=(2, 1), padding=(1, 1), dilation=2)),
+    "max_pool2d_unbatched": ([N(2, 5, 5)], lambda x: F.max_pool2d(x, 2)),
+    "max_pool2d_transposed": ([N(2, 2, 5, 6)], lambda x: F.max_pool2d(x.transpose(-1, -2), 2, stride=1)),
+    # Ties inside a window and between overlapping windows: PyTorch takes the first maximum in
+    # row-major order of the window.
+    "max_pool2d_ties": ([V([[[[1.0, 3.0, 3.0, 0.0], [3.0, 2.0, 3.0, 3.0], [0.0, 3.0, -1.0, 3.0]]]])],
+                        lambda x: F.max_pool2d(x, 2, stride=1)),
+    # NaN is the maximum of any window it is in, and takes the gradient.
+    "max_pool2d_nan": ([V([[[[1.0, math.nan, 2.0, 0.0], [3.0, 0.0, -1.0, 4.0]]]])], lambda x: F.max_pool2d(x, 2)),
+    "avg_pool2d": ([N(2, 3, 6, 6)], lambda x: F.avg_pool2d(x, 2)),
+    "avg_pool2d_padding_count_include": ([N(2, 2, 7, 6)], lambda x: F.avg_pool2d(x, 3, stride=2, padding=1)),
+    "avg_pool2d_padding_count_exclude": ([N(2, 2, 7, 6)],
+                                         lambda x: F.avg_pool2d(x, 3, stride=2, padding=1, count_include_pad=False)),
+    "avg_pool2d_asymmetric_exclude": ([N(1, 2, 5, 7)],
+                                      lambda x: F.avg_pool2d(x, (2, 3), stride=(1, 2), padding=1, count_include_pad=False)),
+    "adaptive_avg_pool2d_divides": ([N(2, 3, 6, 8)], lambda x: F.adaptive_avg_pool2d(x, (3, 4))),
+    "adaptive_avg_pool2d_uneven": ([N(2, 2, 5, 7)], lambda x: F.adaptive_avg_pool2d(x, (3, 4))),
+    "adaptive_avg_pool2d_global": ([N(2, 3, 4, 5)], lambda x: F.adaptive_avg_pool2d(x, 1)),
+    "adaptive_avg_pool2d_larger": ([N(1, 2, 3, 2)], lambda x: F.adaptive_avg_pool2d(x, (4, 5))),
+    "adaptive_avg_pool2d_unbatched": ([N(2, 7, 5)], lambda x: F.adaptive_avg_pool2d(x, (2, 3))),
+
+    # Embedding: F.embedding(indices, weight, padding_idx) and Flint's Tensor.embedding look the
+    # padding row up as usual but give it no gradient; a negative padding index counts from the end.
+    "embedding": ([I(7, 2, 5), N(7, 4)], lambda i, w: F.embedding(i, w)),
+    "embedding_repeated": ([IV([[1, 3, 1], [3, 3, 0]]), N(5, 3)], lambda i, w: F.embedding(i, w)),
+    "embedding_padding_idx": ([IV([[0, 2, 0, 4], [1, 0, 2, 2]]), N(5, 3)], lambda i, w: F.embedding(i, w, padding_idx=0)),
+    "embedding_padding_idx_negative": ([IV([4, 1, 4, 0, 1]), N(5, 2)], lambda i, w: F.embedding(i, w, padding_idx=-1)),
+    "embedding_scalar_index": ([IV(3), N(5, 3)], lambda i, w: F.embedding(i, w)),
+    "embedding_transposed_weight": ([IV([[2, 0], [4, 2]]), N(3, 5)], lambda i, w: F.embedding(i, w.t())),
+
+    # Linear algebra: torch.linalg and Flint's LinearAlgebra. Square matrices to solve with or
+    # invert come from NI (normal plus a multiple of the identity), so no case is ill-conditioned.
+    # solve: the same rule for vector right-hand sides ([n], or A's shape without its last axis),
+    # and batch dimensions broadcast in both.
+    "solve_vector": ([NI(4, 4, shift=3), N(4)], lambda a, b: torch.linalg.solve(a, b)),
+    "solve_matrix": ([NI(4, 4, shift=3), N(4, 3)], lambda a, b: torch.linalg.solve(a, b)),
+    "solve_batched": ([NI(2, 3, 3, shift=3), N(2, 3, 2)], lambda a, b: torch.linalg.solve(a, b)),
+    "solve_batched_vectors": ([NI(2, 3, 3, shift=3), N(2, 3)], lambda a, b: torch.linalg.solve(a, b)),
+    "solve_broadcast": ([NI(3, 3, shift=3), N(2, 3, 2)], lambda a, b: torch.linalg.solve(a, b)),
+    "solve_transposed": ([NI(4, 4, shift=3), N(3, 4)], lambda a, b: torch.linalg.solve(a.mT, b.mT)),
+    # solve_triangular: both read only the named triangle of A (the other one holds noise here)
+    # and give A a gradient on that triangle only. torch has no vector form, so B is a matrix.
+    "solve_triangular_upper": ([NI(4, 4, shift=3), N(4, 2)], lambda a, b: torch.linalg.solve_triangular(a, b, upper=True)),
+    "solve_triangular_lower": ([NI(4, 4, shift=3), N(4, 3)], lambda a, b: torch.linalg.solve_triangular(a, b, upper=False)),
+    "solve_triangular_lower_batched": ([NI(2, 3, 3, shift=3), N(2, 3, 2)],
+                                       lambda a, b: torch.linalg.solve_triangular(a, b, upper=False)),
+    # cholesky: both return the lower factor (torch's upper=False) and read A's lower triangle.
+    # A = X Xᵀ + n I is built in the lambda, so X's gradient does not depend on how each library
+    # spreads A's gradient over the two triangles.
+    "cholesky": ([N(4, 4)], lambda x: torch.linalg.cholesky(spd(x))),
+    "cholesky_batched": ([N(2, 3, 3)], lambda x: torch.linalg.cholesky(spd(x))),
+    # inv and det: the plain matrix inverse and determinant, batched over leading axes in both
+    # (det of a batch has the batch's shape); both go through an LU factorization.
+    "inverse": ([NI(4, 4, shift=3)], lambda a: torch.linalg.inv(a)),
+    "inverse_batched": ([NI(2, 3, 3, shift=3)], lambda a: torch.linalg.inv(a)),
+    "det": ([N(4, 4)], lambda a: torch.linalg.det(a)),
+    "det_batched": ([N(2, 3, 3)], lambda a: torch.linalg.det(a)),
+    # An exactly singular matrix (LU finds an exact zero pivot): the gradient is the cofactor
+    # matrix. torch's first-order backward returns zeros here (it scales by det = 0); its
+    # create_graph backward, the one made for such inputs, gives the cofactors, as Flint does.
+    "det_singular": ([V([[1.0, 2.0, 3.0], [1.0, 2.0, 3.0], [0.5, 1.0, 4.0]])], lambda a: torch.linalg.det(a),
+                     {"create_graph": True}),
+    # eigh: torch.linalg.eigh (UPLO="L", like Flint) gives the eigenvalues in ascending order, like
+    # Flint. A = X + Xᵀ is built in the lambda (see cholesky). Eigenvectors are unique only up to
+    # sign, so they are compared through V ∘ V and V diag(1..n) Vᵀ, which a sign flip leaves alone.
+    "eigh": ([N(4, 4)], lambda x: eigh_invariants(x + x.mT)),
+    "eigh_batched": ([N(2, 3, 3)], lambda x: eigh_invariants(x + x.mT)),
+    # qr: torch.linalg.qr's default mode="reduced" is Flint's QR (Q [m, k], R [k, n]). Both use
+    # Householder reflections (geqrf, orgqr), and on these inputs the raw signs of torch's (MKL),
+    # Flint's OpenBLAS and Flint's pure-Swift QR agree; so as not to depend on any LAPACK's choice,
+    # both sides still flip row i of R and column i of Q to make R's diagonal positive (the flip's
+    # sign has a zero gradient in both).
+    "qr_tall": ([N(5, 3)], lambda a: qr_positive(a)),
+    "qr_wide": ([N(3, 5)], lambda a: qr_positive(a)),
+    "qr_square_batched": ([N(2, 4, 4)], lambda a: qr_positive(a)),
+    # svd: full_matrices=False is Flint's default (torch's is True); singular values descend in
+    # both. U and Vᵀ are compared through U ∘ U, Vᵀ ∘ Vᵀ and U diag(1..k) Uᵀ (sign-invariant).
+    "svd_tall": ([N(5, 3)], lambda a: svd_invariants(a)),
+    "svd_wide": ([N(3, 5)], lambda a: svd_invariants(a)),
+    "svd_square_batched": ([N(2, 4, 4)], lambda a: svd_invariants(a)),
+    # lstsq: torch's CPU default driver is gelsy, Flint's is gelsd; for a full-rank tall A both
+    # give the unique minimizer, and torch's gradient is the one Flint has for that case.
+    "lstsq_vector": ([N(6, 3), N(6)], lambda a, b: torch.linalg.lstsq(a, b).solution),
+    "lstsq_matrix": ([N(6, 3), N(6, 2)], lambda a, b: torch.linalg.lstsq(a, b).solution),
+    "lstsq_batched": ([N(2, 5, 3), N(2, 5, 2)], lambda a, b: torch.linalg.lstsq(a, b).solution),
 }
 
 
@@ -296,7 +469,7 @@ def encode(tensor):
     }
 
 
-def run_case(name, specs, function):
+def run_case(name, specs, function, create_graph=False):
     generator = torch.Generator().manual_seed(zlib.crc32(name.encode()))
     inputs = []
     for spec in specs:
@@ -318,7 +491,7 @@ def run_case(name, specs, function):
     gradients = {}
     if differentiable and wanting:
         found = torch.autograd.grad([o for o, _ in differentiable], wanting, [u for _, u in differentiable],
-                                    allow_unused=True)
+                                    allow_unused=True, create_graph=create_graph)
         for tensor, gradient in zip(wanting, found):
             gradients[id(tensor)] = gradient if gradient is not None else torch.zeros_like(tensor)
     return {
@@ -336,7 +509,8 @@ def build():
         "format": FORMAT_VERSION,
         "generator": "scripts/make_torch_fixtures.py",
         "torch_version": torch.__version__.split("+")[0],
-        "cases": [run_case(name, specs, function) for name, (specs, function) in CASES.items()],
+        "cases": [run_case(name, specs, function, **(options[0] if options else {}))
+                  for name, (specs, function, *options) in CASES.items()],
     }
 
 

@@ -1,4 +1,4 @@
-import Flint
+@testable import Flint
 import FlintTestSupport
 import Foundation
 import Testing
@@ -11,7 +11,7 @@ import Testing
 // fails, and so does an entry here without a fixture case, so the two tables cannot drift apart.
 
 /// The Flint side of every fixture case: the inputs, in the fixture's order, to the outputs.
-let torchFixtureOperations: [String: @Sendable ([Tensor]) -> [Tensor]] = [
+let torchFixtureOperations: [String: @Sendable ([Tensor]) throws -> [Tensor]] = [
     // Arithmetic.
     "add": { x in [x[0] + x[1]] },
     "add_broadcast": { x in [x[0] + x[1]] },
@@ -199,7 +199,133 @@ let torchFixtureOperations: [String: @Sendable ([Tensor]) -> [Tensor]] = [
     "expanded_sub_sum": { x in [(x[0].expanded(to: [3, 4]) - x[1]).sum(axis: 0)] },
     "permuted_sum": { x in [x[0].permuted([2, 0, 1]).sum(axes: [0, 2])] },
     "transposed_max": { x in let r = x[0].transposed().max(axis: 1); return [r.values, r.indices] },
+
+    // Convolutions.
+    "conv2d": { x in [x[0].conv2d(x[1], bias: x[2])] },
+    "conv2d_no_bias": { x in [x[0].conv2d(x[1])] },
+    "conv2d_stride_padding": { x in [x[0].conv2d(x[1], bias: x[2], stride: (2, 2), padding: (1, 1))] },
+    "conv2d_asymmetric": { x in [x[0].conv2d(x[1], bias: x[2], stride: (2, 1), padding: (0, 2))] },
+    "conv2d_dilation": { x in [x[0].conv2d(x[1], bias: x[2], padding: (2, 2), dilation: (2, 2))] },
+    "conv2d_dilation_stride": { x in [x[0].conv2d(x[1], stride: (2, 2), padding: (1, 0), dilation: (2, 1))] },
+    "conv2d_groups": { x in [x[0].conv2d(x[1], bias: x[2], padding: (1, 1), groups: 2)] },
+    "conv2d_groups_no_bias": { x in [x[0].conv2d(x[1], stride: (2, 2), groups: 3)] },
+    "conv2d_depthwise": { x in [x[0].conv2d(x[1], bias: x[2], padding: (1, 1), groups: 3)] },
+    "conv2d_depthwise_no_bias": { x in [x[0].conv2d(x[1], stride: (2, 2), groups: 4)] },
+    "conv2d_unbatched": { x in [x[0].conv2d(x[1], bias: x[2], padding: (1, 1))] },
+    "conv2d_channels_last": { x in [x[0].permuted([0, 3, 1, 2]).conv2d(x[1], bias: x[2], padding: (1, 1))] },
+    "conv1d": { x in [x[0].conv1d(x[1], bias: x[2])] },
+    "conv1d_stride_padding": { x in [x[0].conv1d(x[1], stride: 2, padding: 2)] },
+    "conv1d_groups_dilation": { x in [x[0].conv1d(x[1], bias: x[2], padding: 1, dilation: 2, groups: 2)] },
+    "conv1d_unbatched": { x in [x[0].conv1d(x[1], bias: x[2], stride: 2)] },
+    "conv_transpose2d": { x in [x[0].convTranspose2d(x[1], bias: x[2])] },
+    "conv_transpose2d_stride_padding": { x in [x[0].convTranspose2d(x[1], stride: (2, 2), padding: (1, 1))] },
+    "conv_transpose2d_output_padding": { x in
+        [x[0].convTranspose2d(x[1], bias: x[2], stride: (2, 2), padding: (1, 1), outputPadding: (1, 1))]
+    },
+    "conv_transpose2d_groups": { x in [x[0].convTranspose2d(x[1], bias: x[2], stride: (2, 2), groups: 2)] },
+    "conv_transpose2d_dilation": { x in
+        [x[0].convTranspose2d(x[1], bias: x[2], stride: (1, 2), padding: (1, 0), outputPadding: (1, 1), dilation: (2, 1))]
+    },
+    "conv_transpose2d_unbatched": { x in [x[0].convTranspose2d(x[1], stride: (2, 2))] },
+    "conv_transpose2d_transposed_weight": { x in [x[0].convTranspose2d(x[1].transposed(0, 1), stride: (2, 2))] },
+
+    // Pooling.
+    "max_pool2d": { x in [x[0].maxPool2d(kernelSize: (2, 2))] },
+    "max_pool2d_stride_padding": { x in [x[0].maxPool2d(kernelSize: (3, 3), stride: (2, 2), padding: (1, 1))] },
+    "max_pool2d_dilation": { x in [x[0].maxPool2d(kernelSize: (2, 2), stride: (1, 1), dilation: (2, 2))] },
+    "max_pool2d_dilation_padding": { x in
+        [x[0].maxPool2d(kernelSize: (3, 2), stride: (2, 1), padding: (1, 1), dilation: (2, 2))]
+    },
+    "max_pool2d_unbatched": { x in [x[0].maxPool2d(kernelSize: (2, 2))] },
+    "max_pool2d_transposed": { x in [x[0].transposed().maxPool2d(kernelSize: (2, 2), stride: (1, 1))] },
+    "max_pool2d_ties": { x in [x[0].maxPool2d(kernelSize: (2, 2), stride: (1, 1))] },
+    "max_pool2d_nan": { x in [x[0].maxPool2d(kernelSize: (2, 2))] },
+    "avg_pool2d": { x in [x[0].avgPool2d(kernelSize: (2, 2))] },
+    "avg_pool2d_padding_count_include": { x in [x[0].avgPool2d(kernelSize: (3, 3), stride: (2, 2), padding: (1, 1))] },
+    "avg_pool2d_padding_count_exclude": { x in
+        [x[0].avgPool2d(kernelSize: (3, 3), stride: (2, 2), padding: (1, 1), countIncludePad: false)]
+    },
+    "avg_pool2d_asymmetric_exclude": { x in
+        [x[0].avgPool2d(kernelSize: (2, 3), stride: (1, 2), padding: (1, 1), countIncludePad: false)]
+    },
+    "adaptive_avg_pool2d_divides": { x in [x[0].adaptiveAvgPool2d(outputSize: (3, 4))] },
+    "adaptive_avg_pool2d_uneven": { x in [x[0].adaptiveAvgPool2d(outputSize: (3, 4))] },
+    "adaptive_avg_pool2d_global": { x in [x[0].adaptiveAvgPool2d(outputSize: (1, 1))] },
+    "adaptive_avg_pool2d_larger": { x in [x[0].adaptiveAvgPool2d(outputSize: (4, 5))] },
+    "adaptive_avg_pool2d_unbatched": { x in [x[0].adaptiveAvgPool2d(outputSize: (2, 3))] },
+
+    // Embedding.
+    "embedding": { x in [Tensor.embedding(x[0], weight: x[1])] },
+    "embedding_repeated": { x in [Tensor.embedding(x[0], weight: x[1])] },
+    "embedding_padding_idx": { x in [Tensor.embedding(x[0], weight: x[1], paddingIndex: 0)] },
+    "embedding_padding_idx_negative": { x in [Tensor.embedding(x[0], weight: x[1], paddingIndex: -1)] },
+    "embedding_scalar_index": { x in [Tensor.embedding(x[0], weight: x[1])] },
+    "embedding_transposed_weight": { x in [Tensor.embedding(x[0], weight: x[1].transposed())] },
+
+    // Linear algebra (the script says, per case, how torch.linalg's definitions match Flint's).
+    "solve_vector": { x in [try LinearAlgebra.solve(x[0], x[1])] },
+    "solve_matrix": { x in [try LinearAlgebra.solve(x[0], x[1])] },
+    "solve_batched": { x in [try LinearAlgebra.solve(x[0], x[1])] },
+    "solve_batched_vectors": { x in [try LinearAlgebra.solve(x[0], x[1])] },
+    "solve_broadcast": { x in [try LinearAlgebra.solve(x[0], x[1])] },
+    "solve_transposed": { x in [try LinearAlgebra.solve(x[0].transposed(), x[1].transposed())] },
+    "solve_triangular_upper": { x in [try LinearAlgebra.solveTriangular(x[0], x[1], upper: true)] },
+    "solve_triangular_lower": { x in [try LinearAlgebra.solveTriangular(x[0], x[1], upper: false)] },
+    "solve_triangular_lower_batched": { x in [try LinearAlgebra.solveTriangular(x[0], x[1], upper: false)] },
+    "cholesky": { x in [try LinearAlgebra.cholesky(positiveDefinite(x[0]))] },
+    "cholesky_batched": { x in [try LinearAlgebra.cholesky(positiveDefinite(x[0]))] },
+    "inverse": { x in [try LinearAlgebra.inverse(x[0])] },
+    "inverse_batched": { x in [try LinearAlgebra.inverse(x[0])] },
+    "det": { x in [try LinearAlgebra.determinant(x[0])] },
+    "det_batched": { x in [try LinearAlgebra.determinant(x[0])] },
+    "det_singular": { x in [try LinearAlgebra.determinant(x[0])] },
+    "eigh": { x in try eighInvariants(x[0] + x[0].transposed()) },
+    "eigh_batched": { x in try eighInvariants(x[0] + x[0].transposed()) },
+    "qr_tall": { x in try qrPositive(x[0]) },
+    "qr_wide": { x in try qrPositive(x[0]) },
+    "qr_square_batched": { x in try qrPositive(x[0]) },
+    "svd_tall": { x in try svdInvariants(x[0]) },
+    "svd_wide": { x in try svdInvariants(x[0]) },
+    "svd_square_batched": { x in try svdInvariants(x[0]) },
+    "lstsq_vector": { x in [try LinearAlgebra.leastSquares(x[0], x[1])] },
+    "lstsq_matrix": { x in [try LinearAlgebra.leastSquares(x[0], x[1])] },
+    "lstsq_batched": { x in [try LinearAlgebra.leastSquares(x[0], x[1])] },
 ]
+
+// MARK: - helpers of the linear-algebra cases (the script has the same ones)
+
+/// `X Xᵀ + n I`: symmetric positive definite and well-conditioned, for any square `X`.
+private func positiveDefinite(_ x: Tensor) -> Tensor {
+    let n = x.shape[x.rank - 1]
+    return x.matmul(x.transposed()) + Tensor.eye(n, dtype: x.dtype) * Double(n)
+}
+
+/// `[1, 2, ..., k]`: distinct weights for the sign-invariant spectral sums.
+private func ramp(_ k: Int) -> Tensor {
+    Tensor.arange(from: 1, to: Double(k + 1), dtype: .float64)
+}
+
+/// The eigenvalues, `V ∘ V` and `V diag(1..n) Vᵀ`: what does not depend on the eigenvectors' signs.
+private func eighInvariants(_ a: Tensor) throws -> [Tensor] {
+    let (values, vectors) = try LinearAlgebra.eigh(a)
+    let n = vectors.shape[vectors.rank - 1]
+    return [values, vectors * vectors, (vectors * ramp(n)).matmul(vectors.transposed())]
+}
+
+/// `S`, `U ∘ U`, `Vᵀ ∘ Vᵀ` and `U diag(1..k) Uᵀ` of the reduced SVD: independent of the vectors' signs.
+private func svdInvariants(_ a: Tensor) throws -> [Tensor] {
+    let (u, s, vt) = try LinearAlgebra.svd(a)
+    let k = s.shape[s.rank - 1]
+    return [s, u * u, vt * vt, (u * ramp(k)).matmul(u.transposed())]
+}
+
+/// The reduced QR with the signs chosen so that `R`'s diagonal is positive.
+private func qrPositive(_ a: Tensor) throws -> [Tensor] {
+    let (q, r) = try LinearAlgebra.qr(a)
+    let k = r.shape[r.rank - 2], n = r.shape[r.rank - 1]
+    let signs = (r * Tensor.eye(k, columns: n, dtype: r.dtype)).sum(axis: -1).sign()
+    return [q * signs.unsqueezed(axis: -2), r * signs.unsqueezed(axis: -1)]
+}
 
 /// Absolute and relative tolerance for float64 comparisons with PyTorch.
 private let fixtureTolerance = 1e-10
@@ -264,6 +390,11 @@ enum TorchFixtures {
     static let cases: [FixtureCase] = {
         do { return try load() } catch { fatalError("cannot read the torch fixtures: \(error)") }
     }()
+
+    /// Whether a case runs through `LinearAlgebra` (its name starts with one of these ops).
+    static func isLinearAlgebra(_ name: String) -> Bool {
+        ["solve_", "cholesky", "inverse", "det", "eigh", "qr_", "svd_", "lstsq_"].contains { name.hasPrefix($0) }
+    }
 
     static func load() throws -> [FixtureCase] {
         guard let url = Bundle.module.url(forResource: "torch_ops", withExtension: "json", subdirectory: "Fixtures") else {
@@ -334,6 +465,18 @@ struct TorchFixtureTests {
 
     @Test("forward and gradients match PyTorch", arguments: TorchFixtures.cases)
     func matchesTorch(_ fixture: FixtureCase) throws {
+        try check(fixture)
+    }
+
+    /// The linear-algebra cases again on Flint's pure-Swift routines (the fallback without
+    /// OpenBLAS), which must match PyTorch as closely as LAPACK does.
+    @Test("linear-algebra cases match PyTorch on the pure-Swift routines",
+          arguments: TorchFixtures.cases.filter { TorchFixtures.isLinearAlgebra($0.name) })
+    func linearAlgebraMatchesTorchWithoutLAPACK(_ fixture: FixtureCase) throws {
+        try LinearAlgebra.$backend.withValue(.swift) { try check(fixture) }
+    }
+
+    private func check(_ fixture: FixtureCase) throws {
         let operation = try #require(torchFixtureOperations[fixture.name],
                                      "fixture case \(fixture.name) has no Flint mapping in TorchFixtureTests.swift")
         let inputs = fixture.inputs.map { input -> Tensor in
@@ -341,7 +484,7 @@ struct TorchFixtureTests {
             if input.requiresGrad { tensor.requiresGrad = true }
             return tensor
         }
-        let outputs = operation(inputs)
+        let outputs = try operation(inputs)
         try #require(outputs.count == fixture.outputs.count,
                      "\(fixture.name): \(outputs.count) outputs, PyTorch \(fixture.outputs.count)")
         for (index, (output, expected)) in zip(outputs, fixture.outputs).enumerated() {
