@@ -6,6 +6,9 @@ let package = Package(
     name: "Flint",
     products: [
         .library(name: "Flint", targets: ["Flint"]),
+        .library(name: "FlintNN", targets: ["FlintNN"]),
+        .library(name: "FlintOptim", targets: ["FlintOptim"]),
+        .library(name: "FlintIO", targets: ["FlintIO"]),
         .executable(name: "flint", targets: ["flint"]),
     ],
     dependencies: [
@@ -16,11 +19,17 @@ let package = Package(
         .target(name: "CFlintSupport"),
         // The core: tensors, automatic differentiation, CPU kernels, BLAS/LAPACK loading.
         .target(name: "Flint", dependencies: ["CFlintSupport"]),
+        // Modules, parameters, layers, losses and initialisation.
+        .target(name: "FlintNN", dependencies: ["Flint"]),
+        // Optimizers, learning-rate schedules and gradient clipping.
+        .target(name: "FlintOptim", dependencies: ["Flint", "FlintNN"]),
+        // Files: safetensors checkpoints (later ONNX export and TensorBoard logs).
+        .target(name: "FlintIO", dependencies: ["Flint", "FlintNN", "FlintOptim"]),
         // The command-line tool.
         .executableTarget(
             name: "flint",
             dependencies: [
-                "Flint",
+                "Flint", "FlintNN", "FlintOptim", "FlintIO",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -40,5 +49,8 @@ let package = Package(
             dependencies: ["Flint", "FlintTestSupport", "FlintExamples"],
             resources: [.copy("Fixtures")]
         ),
+        .testTarget(name: "FlintNNTests", dependencies: ["Flint", "FlintNN", "FlintTestSupport"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "FlintOptimTests", dependencies: ["Flint", "FlintNN", "FlintOptim", "FlintTestSupport"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "FlintIOTests", dependencies: ["Flint", "FlintNN", "FlintOptim", "FlintIO", "FlintTestSupport"], resources: [.copy("Fixtures")]),
     ]
 )

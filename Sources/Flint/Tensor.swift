@@ -12,7 +12,7 @@
 /// print(w.grad!)  // tensor([[2., 4.], [6., 8.]])
 /// ```
 public struct Tensor: @unchecked Sendable {
-    @usableFromInline let impl: TensorImpl
+    @usableFromInline var impl: TensorImpl
 
     init(impl: TensorImpl) { self.impl = impl }
 
@@ -113,7 +113,9 @@ public struct Tensor: @unchecked Sendable {
 /// The reference half of a ``Tensor``: layout plus the autograd bookkeeping.
 @usableFromInline
 final class TensorImpl {
-    let storage: TensorStorage
+    /// The shared storage; `var` only so that `isKnownUniquelyReferenced` can inspect it.
+    var storageReference: TensorStorage
+    var storage: TensorStorage { storageReference }
     let dtype: DType
     let shape: [Int]
     let strides: [Int]
@@ -135,7 +137,7 @@ final class TensorImpl {
     var visitedPass: UInt64 = 0
 
     init(storage: TensorStorage, dtype: DType, shape: [Int], strides: [Int], offset: Int) {
-        self.storage = storage
+        self.storageReference = storage
         self.dtype = dtype
         self.shape = shape
         self.strides = strides
