@@ -55,8 +55,115 @@ def small_op(seconds):
     return best_seconds_per_call(seconds, body) / 201 * 1e6
 
 
+def mlp():
+    return torch.nn.Sequential(
+        torch.nn.Linear(784, 512), torch.nn.ReLU(),
+        torch.nn.Linear(512, 256), torch.nn.ReLU(),
+        torch.nn.Linear(256, 10))
+
+
+def train_rate(seconds, model, optimizer, inputs, labels, items_per_step):
+    loss_function = torch.nn.CrossEntropyLoss()
+
+    def step():
+        optimizer.zero_grad(set_to_none=True)
+        loss = loss_function(model(inputs), labels)
+        loss.backward()
+        optimizer.step()
+
+    return items_per_step / best_seconds_per_call(seconds, step)
+
+
+def mlp_train(seconds):
+    torch.manual_seed(0)
+    model = mlp()
+    optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
+    inputs, labels = torch.randn(128, 784), torch.randint(0, 10, (128,))
+    return train_rate(seconds, model, optimizer, inputs, labels, 128)
+
+
+def mlp_infer_b1(seconds):
+    torch.manual_seed(0)
+    model = mlp().eval()
+    sample = torch.randn(1, 784)
+
+    def infer():
+        with torch.no_grad():
+            model(sample)
+
+    return best_seconds_per_call(seconds, infer) * 1e6
+
+
+def cnn_train(seconds):
+    torch.manual_seed(0)
+    model = torch.nn.Sequential(
+        torch.nn.Conv2d(1, 32, 3), torch.nn.ReLU(), torch.nn.MaxPool2d(2),
+        torch.nn.Conv2d(32, 64, 3), torch.nn.ReLU(), torch.nn.MaxPool2d(2),
+        torch.nn.Flatten(), torch.nn.Linear(1600, 128), torch.nn.ReLU(), torch.nn.Linear(128, 10))
+    optimizer = torch.optim.SGD(model.parameters(), lr=0.01, momentum=0.9)
+    inputs, labels = torch.randn(64, 1, 28, 28), torch.randint(0, 10, (64,))
+    return train_rate(seconds, model, optimizer, inputs, labels, 64)
+
+
+class GPTBlock(torch.nn.Module):
+    """Pre-LayerNorm block: causal self-attention and a 4x GELU MLP, each with a residual."""
+
+    def __init__(self, size, heads):
+        super().__init__()
+        self.heads = heads
+        self.norm1 = torch.nn.LayerNorm(size)
+        self.attention = torch.nn.Linear(size, 3 * size)
+        self.projection = torch.nn.Linear(size, size)
+        self.norm2 = torch.nn.LayerNorm(size)
+        self.mlp = torch.nn.Sequential(torch.nn.Linear(size, 4 * size), torch.nn.GELU(), torch.nn.Linear(4 * size, size))
+
+    def forward(self, x):
+        batch, length, size = x.shape
+        q, k, v = self.attention(self.norm1(x)).split(size, dim=2)
+        shape = (batch, length, self.heads, size // self.heads)
+        q, k, v = (t.view(shape).transpose(1, 2) for t in (q, k, v))
+        attended = torch.nn.functional.scaled_dot_product_attention(q, k, v, is_causal=True)
+        x = x + self.projection(attended.transpose(1, 2).reshape(batch, length, size))
+        return x + self.mlp(self.norm2(x))
+
+
+class CharGPT(torch.nn.Module):
+    def __init__(self, vocabulary=65, size=128, layers=4, heads=4, context=64):
+        super().__init__()
+        self.token = torch.nn.Embedding(vocabulary, size)
+        self.position = torch.nn.Embedding(context, size)
+        self.blocks = torch.nn.Sequential(*[GPTBlock(size, heads) for _ in range(layers)])
+        self.norm = torch.nn.LayerNorm(size)
+        self.head = torch.nn.Linear(size, vocabulary)
+
+    def forward(self, tokens):
+        positions = torch.arange(tokens.shape[1])
+        x = self.blocks(self.token(tokens) + self.position(positions))
+        return self.head(self.norm(x))
+
+
+def gpt_train(seconds):
+    torch.manual_seed(0)
+    model = CharGPT()
+    optimizer = torch.optim.AdamW(model.parameters(), lr=3e-4)
+    tokens = torch.randint(0, 65, (32, 64))
+    targets = torch.randint(0, 65, (32, 64))
+    loss_function = torch.nn.CrossEntropyLoss()
+
+    def step():
+        optimizer.zero_grad(set_to_none=True)
+        logits = model(tokens)
+        loss = loss_function(logits.view(-1, 65), targets.view(-1))
+        loss.backward()
+        optimizer.step()
+
+    return 32 * 64 / best_seconds_per_call(seconds, step)
+
+
 SUITES = {
     "core": [("gemm", gemm, "GFLOP/s", True), ("small-op", small_op, "us/op", False)],
+    "nn": [("mlp-train", mlp_train, "samples/s", True), ("mlp-infer-b1", mlp_infer_b1, "us", False),
+           ("cnn-train", cnn_train, "samples/s", True), ("gpt-train", gpt_train, "tokens/s", True)],
 }
 
 
