@@ -17,6 +17,17 @@ public struct StateLoadReport: Equatable, Sendable, CustomStringConvertible {
         public let expected: String
         /// The file's shape and dtype.
         public let found: String
+
+        /// A mismatch of `key` between the model's `expected` and the state's `found` (dtype and shape).
+        ///
+        /// ```swift
+        /// StateLoadReport.Mismatch(key: "fc.weight", expected: "float32 [2, 4]", found: "float32 [2, 5]")
+        /// ```
+        public init(key: String, expected: String, found: String) {
+            self.key = key
+            self.expected = expected
+            self.found = found
+        }
     }
 
     /// Keys that were loaded.

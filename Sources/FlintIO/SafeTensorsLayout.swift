@@ -170,7 +170,8 @@ struct SafeTensorsLayout {
             if entry.end > entry.begin { previous = entry.name }
         }
         if covered != bufferSize {
-            throw SafeTensorsError(.trailingBytes, "the buffer has \(bufferSize) bytes but the tensors cover only \(covered); the file has trailing bytes or a missing tensor")
+            let last = previous.map { " (up to the end of '\($0)')" } ?? ""
+            throw SafeTensorsError(.trailingBytes, "the buffer has \(bufferSize) bytes but the tensors cover only \(covered)\(last); the file has trailing bytes or a missing tensor")
         }
     }
 
