@@ -76,6 +76,15 @@ public final class TransformerEncoderLayer: Module {
     /// ```
     public func callAsFunction(_ source: Tensor, mask: Tensor? = nil, keyPaddingMask: Tensor? = nil,
                                isCausal: Bool = false) -> Tensor {
+        encode(source, mask: mask, keyPaddingMask: keyPaddingMask, isCausal: isCausal)
+    }
+
+    /// The layer without masks.
+    public override func forward(_ input: Tensor) -> Tensor {
+        encode(input, mask: nil, keyPaddingMask: nil, isCausal: false)
+    }
+
+    private func encode(_ source: Tensor, mask: Tensor?, keyPaddingMask: Tensor?, isCausal: Bool) -> Tensor {
         var x = source
         func attentionBlock(_ input: Tensor) -> Tensor {
             dropout1(selfAttn(query: input, key: input, value: input, keyPaddingMask: keyPaddingMask,
@@ -90,9 +99,6 @@ public final class TransformerEncoderLayer: Module {
         }
         return x
     }
-
-    /// The layer without masks.
-    public override func forward(_ input: Tensor) -> Tensor { callAsFunction(input) }
 
     private func feedForward(_ input: Tensor) -> Tensor {
         dropout2(linear2(dropout(activation.apply(linear1(input)))))
