@@ -5,7 +5,7 @@ import Flint
 /// over the trailing `normalizedShape` dimensions.
 ///
 /// The weight starts at one and the bias at zero (PyTorch's initialisation); their keys are
-/// `weight` and `bias`.
+/// `weight` and `bias`. It runs the fused ``Flint/Tensor/layerNorm(normalizedShape:weight:bias:eps:)``.
 ///
 /// ```swift
 /// let norm = LayerNorm(512)
@@ -55,7 +55,7 @@ public final class LayerNorm: Module {
         let count = normalizedShape.count
         precondition(input.rank >= count && Array(input.shape.suffix(count)) == normalizedShape,
                      "LayerNorm(\(normalizedShape)): the input's trailing dimensions must be \(normalizedShape), got shape \(input.shape)")
-        return layerNormalized(input, axisCount: count, weight: weight?.value, bias: bias?.value, eps: eps)
+        return input.layerNorm(normalizedShape: normalizedShape, weight: weight?.value, bias: bias?.value, eps: eps)
     }
 
     /// `LayerNorm([512], eps: 1e-05)`.
@@ -64,16 +64,4 @@ public final class LayerNorm: Module {
         let options = weight == nil ? ", elementwiseAffine: false" : (bias == nil ? ", bias: false" : "")
         return "LayerNorm(\(shape), eps: \(eps)\(options))"
     }
-}
-
-/// Layer normalisation of `input` over its last `axisCount` dimensions, then `* weight + bias`
-/// when given (shared by ``LayerNorm`` and the transformer layers).
-func layerNormalized(_ input: Tensor, axisCount: Int, weight: Tensor?, bias: Tensor?, eps: Double) -> Tensor {
-    let axes = Array((input.rank - axisCount)..<input.rank)
-    let centered = input - input.mean(axes: axes, keepDims: true)
-    let variance = (centered * centered).mean(axes: axes, keepDims: true)
-    var result = centered * (variance + eps).rsqrt()
-    if let weight { result = result * weight }
-    if let bias { result = result + bias }
-    return result
 }

@@ -43,6 +43,21 @@ struct SequenceLayerTests {
         #expect(plainCheck.maximumError < 1e-6, "\(plainCheck)")
     }
 
+    @Test func fusedLayerNormGradientCheckAndComposedFormula() {
+        let input = randn(3, 2, 5), weight = randn(2, 5), bias = randn(2, 5)
+        for (useWeight, useBias) in [(true, true), (true, false), (false, false)] {
+            let check = checkGradients([input, weight, bias]) { x in
+                x[0].layerNorm(normalizedShape: [2, 5], weight: useWeight ? x[1] : nil, bias: useBias ? x[2] : nil, eps: 1e-3)
+            }
+            #expect(check.maximumError < 1e-6, "weight \(useWeight), bias \(useBias): \(check)")
+        }
+        // A non-contiguous float32 input against the composed formula.
+        let wide = Tensor.randn([6, 4]).transposed(), scale = Tensor.randn([6]), shift = Tensor.randn([6])
+        let centered = wide - wide.mean(axis: -1, keepDims: true)
+        let composed = centered * ((centered * centered).mean(axis: -1, keepDims: true) + 1e-5).rsqrt() * scale + shift
+        #expect(isClose(wide.layerNorm(normalizedShape: [6], weight: scale, bias: shift), composed, tolerance: 1e-5))
+    }
+
     @Test(arguments: [RNNNonlinearity.tanh, .relu])
     func rnnGradientCheck(_ nonlinearity: RNNNonlinearity) {
         let rnn = RNN(inputSize: 2, hiddenSize: 3, layerCount: 2, nonlinearity: nonlinearity, batchFirst: true,
