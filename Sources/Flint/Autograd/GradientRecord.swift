@@ -96,6 +96,10 @@ enum GradientRecord {
     indirect case adaptiveAvgPool2d(Tensor, geometry: PoolingGeometry)
     case embedding(weight: Tensor, indices: Tensor, paddingIndex: Int?)
 
+    // MARK: normalisation
+    // Backward rule in Tensor+LayerNorm.swift. Boxed: five tensors would widen every record.
+    indirect case layerNorm(Tensor, weight: Tensor?, bias: Tensor?, mean: Tensor, inverseStandardDeviation: Tensor)
+
     /// Calls `body` on each tensor input of the operation (saved outputs excluded).
     func forEachInput(_ body: (Tensor) -> Void) {
         switch self {
@@ -127,6 +131,8 @@ enum GradientRecord {
             body(x); body(weight); bias.map(body)
         case .maxPool2d(let x, _, _), .avgPool2d(let x, _, _), .adaptiveAvgPool2d(let x, _), .embedding(let x, _, _):
             body(x)
+        case .layerNorm(let x, let weight, let bias, _, _):
+            body(x); weight.map(body); bias.map(body)
         }
     }
 }

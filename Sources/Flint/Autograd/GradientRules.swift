@@ -213,6 +213,10 @@ extension GradientRecord {
             adaptiveAvgPool2dBackward(x, geometry: geometry, g)
         case .embedding(let weight, let indices, let paddingIndex):
             embeddingBackward(weight: weight, indices: indices, paddingIndex: paddingIndex, g)
+
+        // Normalisation: the rule lives in Tensor+LayerNorm.swift.
+        case .layerNorm(let x, let weight, let bias, let mean, let inverse):
+            layerNormBackward(x, weight: weight, bias: bias, mean: mean, inverseStandardDeviation: inverse, g)
         }
     }
 }
