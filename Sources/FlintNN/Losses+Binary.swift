@@ -8,7 +8,8 @@ extension Loss {
     ///
     /// `input` and `target` have the same shape with values in `0...1`; `weight` (optional) broadcasts
     /// to that shape. The input gradient is PyTorch's `(x - t) / max(x (1 - x), ε)` with PyTorch's ε ≈ 1e-12, finite at
-    /// 0 and 1; the target gradient is `w (log(1 - x) - log x)` (clamped as the loss).
+    /// 0 and 1; the target gradient is `w (log(1 - x) - log x)` (clamped as the loss). Both are
+    /// first-order only: a second backward through this loss sees no gradient.
     ///
     /// ```swift
     /// Loss.binaryCrossEntropy(logits.sigmoid(), labels)
@@ -47,7 +48,7 @@ extension Loss {
     /// - `posWeight`: the weight of positive examples, broadcast along the input's last axes (one per
     ///   class for multi-label problems); above 1 it raises recall.
     ///
-    /// The gradients are PyTorch's closed forms (`σ(x) - t` without `posWeight`).
+    /// The gradients are PyTorch's closed forms (`σ(x) - t` without `posWeight`), first-order only.
     ///
     /// ```swift
     /// Loss.binaryCrossEntropyWithLogits(scores, labels, posWeight: Tensor([3.0], dtype: .float32))
