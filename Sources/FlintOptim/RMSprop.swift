@@ -76,30 +76,40 @@ public final class RMSprop: Optimizer {
                                             _ state: [UnsafeMutablePointer<T>], _ count: Int,
                                             _ rates: (learningRate: Double, weightDecay: Double)) {
         let squareAverage = state[0]
-        let momentumBuffer: UnsafeMutablePointer<T>? = momentum > 0 ? state[1] : nil
-        let gradientAverage: UnsafeMutablePointer<T>? = centered ? state[state.count - 1] : nil
+        // Absent buffers alias the square average; the constant flags below fold their branches
+        // away, so each variant is a straight loop the compiler can vectorise.
+        let momentumBuffer = momentum > 0 ? state[1] : squareAverage
+        let gradientAverage = centered ? state[state.count - 1] : squareAverage
         let alpha = T(self.alpha), oneMinusAlpha = T(1 - self.alpha), eps = T(self.eps), momentum = T(self.momentum)
         let weightDecay = T(rates.weightDecay), negativeRate = T(-rates.learningRate)
-        for index in 0..<count {
-            let grad = gradient[index] + weightDecay * values[index]
-            let square = squareAverage[index] * alpha + oneMinusAlpha * grad * grad
-            squareAverage[index] = square
-            var denominator: T
-            if let gradientAverage {
-                let mean = gradientAverage[index] + oneMinusAlpha * (grad - gradientAverage[index])
-                gradientAverage[index] = mean
-                denominator = (square - mean * mean).squareRoot()
-            } else {
-                denominator = square.squareRoot()
+        @inline(__always) func run(centered: Bool, withMomentum: Bool) {
+            for index in 0..<count {
+                let grad = gradient[index] + weightDecay * values[index]
+                let square = squareAverage[index] * alpha + oneMinusAlpha * grad * grad
+                squareAverage[index] = square
+                var denominator: T
+                if centered {
+                    let mean = gradientAverage[index] + oneMinusAlpha * (grad - gradientAverage[index])
+                    gradientAverage[index] = mean
+                    denominator = (square - mean * mean).squareRoot()
+                } else {
+                    denominator = square.squareRoot()
+                }
+                denominator += eps
+                if withMomentum {
+                    let buffer = momentumBuffer[index] * momentum + grad / denominator
+                    momentumBuffer[index] = buffer
+                    values[index] += negativeRate * buffer
+                } else {
+                    values[index] += negativeRate * (grad / denominator)
+                }
             }
-            denominator += eps
-            if let momentumBuffer {
-                let buffer = momentumBuffer[index] * momentum + grad / denominator
-                momentumBuffer[index] = buffer
-                values[index] += negativeRate * buffer
-            } else {
-                values[index] += negativeRate * (grad / denominator)
-            }
+        }
+        switch (centered, self.momentum > 0) {
+        case (true, true): run(centered: true, withMomentum: true)
+        case (true, false): run(centered: true, withMomentum: false)
+        case (false, true): run(centered: false, withMomentum: true)
+        case (false, false): run(centered: false, withMomentum: false)
         }
     }
 
