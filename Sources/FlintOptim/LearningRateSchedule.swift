@@ -17,12 +17,28 @@ import Foundation
 /// ```
 public protocol LearningRateSchedule: AnyObject {
     /// The optimizer whose group rates this schedule sets.
+    ///
+    /// ```swift
+    /// schedule.optimizer.groups.map(\.learningRate)
+    /// ```
     var optimizer: any Optimizer { get }
     /// Every group's base rate, in group order.
+    ///
+    /// ```swift
+    /// StepLR(optimizer, stepSize: 10).baseLearningRates  // [0.1]
+    /// ```
     var baseLearningRates: [Double] { get set }
     /// How many times ``step()`` has been called (PyTorch's `last_epoch`).
+    ///
+    /// ```swift
+    /// schedule.step(); schedule.lastEpoch  // 1
+    /// ```
     var lastEpoch: Int { get set }
-    /// The rate of a group with base rate `base` after `epoch` steps.
+    /// The rate of a group with base rate `base` after `epoch` steps (the closed form).
+    ///
+    /// ```swift
+    /// StepLR(optimizer, stepSize: 10, gamma: 0.5).learningRate(base: 0.1, epoch: 25)  // 0.025
+    /// ```
     func learningRate(base: Double, epoch: Int) -> Double
 }
 
