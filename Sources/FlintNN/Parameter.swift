@@ -10,14 +10,28 @@ import Flint
 /// let output = input.matmul(weight.value.transposed())
 /// ```
 public final class Parameter {
-    /// The current values.
+    /// The current values. In-place writes (`parameter.value.copy(from:)`,
+    /// `withUnsafeMutableBufferPointer`) reach the storage directly, without a copy.
     public var value: Tensor {
-        didSet { value.requiresGrad = !isFrozen }
+        get { storedValue }
+        set {
+            storedValue = newValue
+            storedValue.requiresGrad = !isFrozen
+        }
+        // A `didSet` observer would make mutations from other modules read, copy and write back the
+        // whole tensor (measured: every optimizer step reallocated the parameter); yielding the
+        // stored tensor keeps the write in place.
+        _modify {
+            yield &storedValue
+            storedValue.requiresGrad = !isFrozen
+        }
     }
+
+    private var storedValue: Tensor
 
     /// Whether optimizers skip this parameter and no gradient is computed for it.
     public var isFrozen: Bool {
-        didSet { value.requiresGrad = !isFrozen }
+        didSet { storedValue.requiresGrad = !isFrozen }
     }
 
     /// Wraps `value` (which must be float32 or float64) as a trainable parameter.
@@ -27,7 +41,7 @@ public final class Parameter {
     /// ```
     public init(_ value: Tensor, frozen: Bool = false) {
         precondition(value.dtype.isFloatingPoint, "Parameter: needs a float32 or float64 tensor, got \(value.dtype)")
-        self.value = value.detach().requiringGrad(!frozen)
+        self.storedValue = value.detach().requiringGrad(!frozen)
         self.isFrozen = frozen
     }
 

@@ -18,7 +18,7 @@ public final class SGD: Optimizer {
     public let dampening: Double
     /// Whether to use Nesterov momentum.
     public let nesterov: Bool
-    private var momentumBuffers: [String: Tensor] = [:]
+    private var state: ParameterStateStore
 
     /// SGD over one group of named parameters.
     ///
@@ -43,48 +43,52 @@ public final class SGD: Optimizer {
         self.momentum = momentum
         self.dampening = dampening
         self.nesterov = nesterov
+        state = ParameterStateStore(optimizerName: "SGD", tensorNames: momentum != 0 ? ["momentum_buffer"] : [],
+                                    countsSteps: false, groups: groups)
     }
 
     /// One update of every parameter that has a gradient.
     public func step() {
-        withoutGradients {
-            for group in groups {
-                for (name, parameter) in group.parameters where !parameter.isFrozen {
-                    guard let gradient = parameter.grad else { continue }
-                    var direction = group.weightDecay == 0 ? gradient : gradient + parameter.value * group.weightDecay
-                    if momentum != 0 {
-                        let buffer = momentumBuffers[name].map { $0 * momentum + direction * (1 - dampening) } ?? direction
-                        momentumBuffers[name] = buffer
-                        direction = nesterov ? direction + buffer * momentum : buffer
-                    }
-                    parameter.value.copy(from: parameter.value - direction * group.learningRate)
+        for group in groups {
+            for (key, parameter) in group.parameters {
+                guard let gradient = usableGradient(of: parameter, name: key, optimizer: "SGD") else { continue }
+                var isFirstStep = false
+                let boxes = state.tensors(for: key) { _ in
+                    isFirstStep = true
+                    return Tensor.zeros(like: parameter.value)
+                }
+                let rates = (learningRate: group.learningRate, weightDecay: group.weightDecay, isFirstStep: isFirstStep)
+                if parameter.value.dtype == .float32 {
+                    withRawBuffers(Float.self, parameter: parameter, gradient: gradient, state: boxes) { update($0, $1, $2, $3, rates) }
+                } else {
+                    withRawBuffers(Double.self, parameter: parameter, gradient: gradient, state: boxes) { update($0, $1, $2, $3, rates) }
                 }
             }
         }
     }
 
-    /// The momentum buffers, keyed `"<parameter key>.momentum_buffer"`.
-    public func stateDictionary() -> [String: Tensor] {
-        Dictionary(uniqueKeysWithValues: momentumBuffers.map { ("\($0.key).momentum_buffer", $0.value) })
+    private func update<T: OptimizerScalar>(_ values: UnsafeMutablePointer<T>, _ gradient: UnsafePointer<T>,
+                                            _ state: [UnsafeMutablePointer<T>], _ count: Int,
+                                            _ rates: (learningRate: Double, weightDecay: Double, isFirstStep: Bool)) {
+        let negativeRate = T(-rates.learningRate), weightDecay = T(rates.weightDecay)
+        guard let buffer = state.first else {
+            for index in 0..<count { values[index] += negativeRate * (gradient[index] + weightDecay * values[index]) }
+            return
+        }
+        // The first step copies the gradient into the buffer (PyTorch's clone), later ones average.
+        let momentum = T(self.momentum), keep: T = rates.isFirstStep ? 0 : momentum, add: T = rates.isFirstStep ? 1 : T(1 - dampening)
+        let nesterov = self.nesterov
+        for index in 0..<count {
+            let grad = gradient[index] + weightDecay * values[index]
+            let average = buffer[index] * keep + add * grad
+            buffer[index] = average
+            values[index] += negativeRate * (nesterov ? grad + momentum * average : average)
+        }
     }
 
+    /// The momentum buffers, keyed `"<parameter key>.momentum_buffer"` (none without momentum).
+    public func stateDictionary() -> [String: Tensor] { state.stateDictionary() }
+
     /// Restores momentum buffers saved by ``stateDictionary()``.
-    public func loadStateDictionary(_ state: [String: Tensor]) throws {
-        let shapes = Dictionary(groups.flatMap { $0.parameters }.map { ($0.name, $0.parameter.shape) }, uniquingKeysWith: { a, _ in a })
-        var buffers: [String: Tensor] = [:]
-        for (key, tensor) in state {
-            guard key.hasSuffix(".momentum_buffer") else {
-                throw OptimizerStateError(description: "SGD state: unexpected entry '\(key)'; was it saved by another optimizer?")
-            }
-            let name = String(key.dropLast(".momentum_buffer".count))
-            guard let shape = shapes[name] else {
-                throw OptimizerStateError(description: "SGD state: '\(name)' is not one of this optimizer's parameters")
-            }
-            guard shape == tensor.shape else {
-                throw OptimizerStateError(description: "SGD state: '\(name)' has shape \(tensor.shape) in the state but \(shape) in the model")
-            }
-            buffers[name] = tensor
-        }
-        momentumBuffers = buffers
-    }
+    public func loadStateDictionary(_ state: [String: Tensor]) throws { try self.state.load(state, groups: groups) }
 }
