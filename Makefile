@@ -2,7 +2,7 @@
 # each installs what is missing first (scripts/setup.sh).
 SWIFT ?= $(shell command -v swift 2>/dev/null || echo /opt/swift/usr/bin/swift)
 # Release builds use the host's full instruction set (AVX2/AVX-512); never set in Package.swift.
-RELEASE_FLAGS = -c release -Xcc -march=native
+RELEASE_FLAGS = -c release -Xcc -march=native -Xcc -fno-math-errno
 
 .PHONY: setup build demo test example bench bench-peers fixtures clean
 
@@ -32,6 +32,7 @@ example: setup
 bench: setup bench-peers
 	$(SWIFT) build $(RELEASE_FLAGS) --product flint
 	.build/release/flint bench core --json
+	.build/release/flint bench nn --json
 
 bench-peers:
 	@scripts/install-peers.sh

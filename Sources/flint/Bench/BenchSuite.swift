@@ -14,6 +14,7 @@ struct BenchWorkload: Sendable {
 enum BenchSuite {
     static let all: [String: [BenchWorkload]] = [
         "core": CoreWorkloads.all,
+        "nn": NNWorkloads.all,
     ]
 }
 
