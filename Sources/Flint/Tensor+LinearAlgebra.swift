@@ -95,27 +95,35 @@ func matmulKernel(_ a: Tensor, _ b: Tensor, forceBuiltin: Bool = false) -> Tenso
     let batchCount = batchShape.reduce(1, *)
     let leftBatchStrides = Array(leftOperand.tensor.strides.dropLast(2))
     let rightBatchStrides = Array(rightOperand.tensor.strides.dropLast(2))
-    for batch in 0..<batchCount {
-        var remainder = batch
-        var leftOffset = 0, rightOffset = 0
-        for axis in stride(from: batchShape.count - 1, through: 0, by: -1) {
-            let position = remainder % batchShape[axis]
-            remainder /= batchShape[axis]
-            leftOffset += position * leftBatchStrides[axis]
-            rightOffset += position * rightBatchStrides[axis]
-        }
-        let outputOffset = batch * rows * m
-        switch a.dtype {
-        case .float32:
-            GEMM.multiply(transposeA: leftOperand.transposed, transposeB: rightOperand.transposed, m: rows, n: m, k: k,
-                          alpha: Float(1), a: leftOperand.tensor.pointer(as: Float.self) + leftOffset, lda: leftOperand.leadingDimension,
-                          b: rightOperand.tensor.pointer(as: Float.self) + rightOffset, ldb: rightOperand.leadingDimension,
-                          beta: 0, c: output.pointer(as: Float.self) + outputOffset, ldc: m, forceBuiltin: forceBuiltin)
-        default:
-            GEMM.multiply(transposeA: leftOperand.transposed, transposeB: rightOperand.transposed, m: rows, n: m, k: k,
-                          alpha: Double(1), a: leftOperand.tensor.pointer(as: Double.self) + leftOffset, lda: leftOperand.leadingDimension,
-                          b: rightOperand.tensor.pointer(as: Double.self) + rightOffset, ldb: rightOperand.leadingDimension,
-                          beta: 0, c: output.pointer(as: Double.self) + outputOffset, ldc: m, forceBuiltin: forceBuiltin)
+    // One product per batch entry. Small products (which OpenBLAS runs on one thread) are spread
+    // over Flint's threads; large ones run in turn, each threaded by OpenBLAS.
+    let isSmall = rows * m * k < GEMM.smallProductWork
+    let outputAddress = UncheckedSendableBox(output)
+    parallelChunks(isSmall ? batchCount : 1, costPerItem: rows * m * k) { chunk in
+        for batch in (isSmall ? chunk : 0..<batchCount) {
+            var remainder = batch
+            var leftOffset = 0, rightOffset = 0
+            for axis in stride(from: batchShape.count - 1, through: 0, by: -1) {
+                let position = remainder % batchShape[axis]
+                remainder /= batchShape[axis]
+                leftOffset += position * leftBatchStrides[axis]
+                rightOffset += position * rightBatchStrides[axis]
+            }
+            let outputOffset = batch * rows * m
+            switch a.dtype {
+            case .float32:
+                GEMM.multiply(transposeA: leftOperand.transposed, transposeB: rightOperand.transposed, m: rows, n: m, k: k,
+                              alpha: Float(1), a: leftOperand.tensor.pointer(as: Float.self) + leftOffset, lda: leftOperand.leadingDimension,
+                              b: rightOperand.tensor.pointer(as: Float.self) + rightOffset, ldb: rightOperand.leadingDimension,
+                              beta: 0, c: outputAddress.value.pointer(as: Float.self) + outputOffset, ldc: m,
+                              forceBuiltin: forceBuiltin)
+            default:
+                GEMM.multiply(transposeA: leftOperand.transposed, transposeB: rightOperand.transposed, m: rows, n: m, k: k,
+                              alpha: Double(1), a: leftOperand.tensor.pointer(as: Double.self) + leftOffset, lda: leftOperand.leadingDimension,
+                              b: rightOperand.tensor.pointer(as: Double.self) + rightOffset, ldb: rightOperand.leadingDimension,
+                              beta: 0, c: outputAddress.value.pointer(as: Double.self) + outputOffset, ldc: m,
+                              forceBuiltin: forceBuiltin)
+            }
         }
     }
     return output.reshaped(resultShape)

@@ -1,6 +1,14 @@
 /// One matrix product, `C = alpha * op(A) * op(B) + beta * C` on row-major buffers, sent to
 /// OpenBLAS when it is loaded and to ``BuiltinGEMM`` otherwise.
+///
+/// OpenBLAS threads a large product itself; below `smallProductWork` multiply-adds it runs a
+/// product on the calling thread, so a batch of small products (attention heads) is spread over
+/// Flint's threads instead, one product per thread.
 enum GEMM {
+    /// OpenBLAS's own limit (`SMP_THRESHOLD_MIN * GEMM_MULTITHREAD_THRESHOLD`) below which it does
+    /// not thread a product.
+    static let smallProductWork = 1 << 18
+
     private static let rowMajor: Int32 = 101
     private static let noTranspose: Int32 = 111
     private static let transpose: Int32 = 112
@@ -15,6 +23,11 @@ enum GEMM {
             for row in 0..<m {
                 for column in 0..<n { c[row * ldc + column] = beta == 0 ? 0 : beta * c[row * ldc + column] }
             }
+            return
+        }
+        if !forceBuiltin, let library = BLASLibrary.shared, m == 1 || n == 1 {
+            matrixVector(library, transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, alpha: alpha,
+                         a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
             return
         }
         if !forceBuiltin, let library = BLASLibrary.shared {
@@ -38,5 +51,43 @@ enum GEMM {
         BLASLibrary.warnOnceIfMissing
         BuiltinGEMM.multiply(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, alpha: alpha,
                              a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
+    }
+
+    /// A product with a single row or column of output as a matrix-vector product: GEMM would
+    /// repack the whole matrix for one row (the profile of batch-1 inference showed half its time in
+    /// that packing).
+    private static func matrixVector<T: FloatElement>(
+        _ library: BLASLibrary, transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int, alpha: T,
+        a: UnsafePointer<T>, lda: Int, b: UnsafePointer<T>, ldb: Int,
+        beta: T, c: UnsafeMutablePointer<T>, ldc: Int
+    ) {
+        // Row output: c[0, :] = op(B)ᵀ-times-vector over B's storage; column output: over A's.
+        let matrix: UnsafePointer<T>, leading: Int, rows: Int, columns: Int, transposeMatrix: Bool
+        let vector: UnsafePointer<T>, vectorStride: Int, outputStride: Int
+        if m == 1 {
+            // op(B) is k×n; B's storage is n×k when transposed (use it as is), else k×n (transpose it).
+            (matrix, leading) = (b, ldb)
+            (rows, columns, transposeMatrix) = transposeB ? (n, k, false) : (k, n, true)
+            (vector, vectorStride) = (a, transposeA ? lda : 1)
+            outputStride = 1
+        } else {
+            // op(A) is m×k; A's storage is k×m when transposed.
+            (matrix, leading) = (a, lda)
+            (rows, columns, transposeMatrix) = transposeA ? (k, m, true) : (m, k, false)
+            (vector, vectorStride) = (b, transposeB ? 1 : ldb)
+            outputStride = ldc
+        }
+        let trans = transposeMatrix ? transpose : noTranspose
+        if T.self == Float.self {
+            library.sgemv(rowMajor, trans, Int32(rows), Int32(columns), alpha as! Float,
+                          UnsafeRawPointer(matrix).assumingMemoryBound(to: Float.self), Int32(leading),
+                          UnsafeRawPointer(vector).assumingMemoryBound(to: Float.self), Int32(vectorStride), beta as! Float,
+                          UnsafeMutableRawPointer(c).assumingMemoryBound(to: Float.self), Int32(outputStride))
+        } else {
+            library.dgemv(rowMajor, trans, Int32(rows), Int32(columns), alpha as! Double,
+                          UnsafeRawPointer(matrix).assumingMemoryBound(to: Double.self), Int32(leading),
+                          UnsafeRawPointer(vector).assumingMemoryBound(to: Double.self), Int32(vectorStride), beta as! Double,
+                          UnsafeMutableRawPointer(c).assumingMemoryBound(to: Double.self), Int32(outputStride))
+        }
     }
 }
