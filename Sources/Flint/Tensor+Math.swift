@@ -152,7 +152,7 @@ extension Tensor {
     public func gelu(approximation: GeluApproximation = .none) -> Tensor {
         let result = approximation == .tanh
             ? mapFloat(self, op: "gelu", GeluTanhFunctor<Float>(), GeluTanhFunctor<Double>())
-            : mapFloat(self, op: "gelu", GeluFunctor<Float>(), GeluFunctor<Double>())
+            : mapFloat(self, op: "gelu", VectorizedGelu(), GeluFunctor<Double>())
         return recordGradient(result, self) { .gelu(self, approximate: approximation == .tanh) }
     }
 

@@ -83,7 +83,7 @@ extension GradientRecord {
             if approximate {
                 deliver(activationBackward(x, g, GeluTanhBackward<Float>(), GeluTanhBackward<Double>()), to: x)
             } else {
-                deliver(activationBackward(x, g, GeluBackward<Float>(), GeluBackward<Double>()), to: x)
+                deliver(activationBackward(x, g, VectorizedGeluBackward(), GeluBackward<Double>()), to: x)
             }
         case .silu(let x):
             deliver(activationBackward(x, g, SiluBackward<Float>(), SiluBackward<Double>()), to: x)

@@ -111,3 +111,75 @@ func exponentiateInPlace(_ values: UnsafeMutablePointer<Float>, count: Int, subt
     }
     return sum
 }
+
+/// `erf` on eight floats at once: a rational approximation on [-4, 4] (odd degree-13 numerator over
+/// even degree-8 denominator, the form Eigen uses), within 4.2e-7 of the C library's `erff`, and ±1
+/// beyond.
+@inline(__always)
+func vectorErf(_ value: SIMD8<Float>) -> SIMD8<Float> {
+    let x = pointwiseMax(pointwiseMin(value, SIMD8(repeating: 4)), SIMD8(repeating: -4))
+    let x2 = x * x
+    var p = x2 * -2.72614225801306e-10 + 2.77068142495902e-08
+    p = x2 * p - 2.10102402082508e-06
+    p = x2 * p - 5.69250639462346e-05
+    p = x2 * p - 7.34990630326855e-04
+    p = x2 * p - 2.95459980854025e-03
+    p = x2 * p - 1.60960333262415e-02
+    var q = x2 * -1.45660718464996e-05 - 2.13374055278905e-04
+    q = x2 * q - 1.68282697438203e-03
+    q = x2 * q - 7.37332916720468e-03
+    q = x2 * q - 1.42647390514189e-02
+    return x * p / q
+}
+
+/// The exact GELU for float32 with the eight-lane form.
+struct VectorizedGelu: VectorizedFloatFunctor {
+    @inline(__always) func callAsFunction(_ x: Float) -> Float { GeluFunctor<Float>()(x) }
+    @inline(__always) func vector(_ x: SIMD8<Float>) -> SIMD8<Float> { x * (1 + vectorErf(x * 0.70710678118654752440)) * 0.5 }
+}
+
+/// A float32 derivative rule `(saved, incoming gradient) -> input gradient` with an eight-lane form.
+protocol VectorizedFloatBinaryFunctor: BinaryFunctor where Input == Float, Output == Float {
+    func vector(_ saved: SIMD8<Float>, _ gradient: SIMD8<Float>) -> SIMD8<Float>
+}
+
+/// The exact GELU's derivative for float32: `g · (Φ(x) + x φ(x))`.
+struct VectorizedGeluBackward: VectorizedFloatBinaryFunctor {
+    @inline(__always) func callAsFunction(_ x: Float, _ g: Float) -> Float { GeluBackward<Float>()(x, g) }
+    @inline(__always) func vector(_ x: SIMD8<Float>, _ g: SIMD8<Float>) -> SIMD8<Float> {
+        let cdf = (1 + vectorErf(x * 0.70710678118654752440)) * 0.5
+        let pdf = vectorExp(x * x * -0.5) * 0.39894228040143267794
+        return g * (cdf + x * pdf)
+    }
+}
+
+/// ``activationBackward(_:_:_:_:)`` for rules with a vector form: same-shaped contiguous float32
+/// tensors run eight lanes at a time.
+@inline(__always)
+func activationBackward<F: VectorizedFloatBinaryFunctor, D: BinaryFunctor>(_ saved: Tensor, _ g: Tensor, _ single: F, _ double: D) -> Tensor
+where D.Input == Double, D.Output == Double {
+    guard saved.dtype == .float32 && saved.isContiguous && g.isContiguous && saved.shape == g.shape else {
+        switch saved.dtype {
+        case .float32: return zipElements(saved, g, outputType: .float32, op: "backward", single)
+        default: return zipElements(saved, g, outputType: .float64, op: "backward", double)
+        }
+    }
+    let output = Tensor(uninitializedShape: saved.shape, dtype: .float32)
+    let out = UnsafeMutableRawPointer(output.pointer(as: Float.self))
+    let first = UnsafeRawPointer(saved.pointer(as: Float.self)), second = UnsafeRawPointer(g.pointer(as: Float.self))
+    parallelChunks(saved.count) { range in
+        var index = range.lowerBound
+        while index + 8 <= range.upperBound {
+            let value = single.vector(first.loadUnaligned(fromByteOffset: index * 4, as: SIMD8<Float>.self),
+                                      second.loadUnaligned(fromByteOffset: index * 4, as: SIMD8<Float>.self))
+            out.storeBytes(of: value, toByteOffset: index * 4, as: SIMD8<Float>.self)
+            index += 8
+        }
+        while index < range.upperBound {
+            out.storeBytes(of: single(first.load(fromByteOffset: index * 4, as: Float.self), second.load(fromByteOffset: index * 4, as: Float.self)),
+                           toByteOffset: index * 4, as: Float.self)
+            index += 1
+        }
+    }
+    return output
+}

@@ -1,0 +1,36 @@
+import Flint
+import FlintTestSupport
+import Testing
+
+/// The float32 eight-lane functions (exp, sigmoid, silu, softmax, GELU and its gradient) agree with
+/// the float64 C-library path, including the special values and the scalar tail after the last
+/// full vector.
+@Suite struct VectorMathTests {
+    /// Values inside float32's exponent range (203: not a multiple of 8, so the scalar tail runs too).
+    static let values: [Float] = (0..<203).map { Float($0 - 101) * 0.15 } + [-87, 0, 88]
+
+    @Test func exponentialFamilyMatchesDoublePrecision() {
+        let single = Tensor(Self.values), double = single.to(.float64)
+        #expect(isClose(single.exp().to(.float64), double.exp(), tolerance: 2e-7))
+        #expect(isClose(single.sigmoid().to(.float64), double.sigmoid(), tolerance: 2e-7))
+        #expect(isClose(single.silu().to(.float64), double.silu(), tolerance: 2e-7))
+        let special = Tensor([-200, -90, 89, 200, .infinity, -.infinity, 0, 1, 2] as [Float]).exp().scalars(as: Float.self)
+        #expect(special[0] == 0 && special[1] < 1e-37 && special[2] == .infinity && special[3] == .infinity)
+        #expect(special[4] == .infinity && special[5] == 0 && special[6] == 1)
+        let nan = Tensor([Float.nan, 1, 2, 3, 4, 5, 6, 7, 8]).exp().scalars(as: Float.self)
+        #expect(nan[0].isNaN)
+        let rows = Tensor(Self.values.map { $0 / 10 }, shape: [2, 103])
+        #expect(isClose(rows.softmax(axis: 1).to(.float64), rows.to(.float64).softmax(axis: 1), tolerance: 1e-6))
+        #expect(isClose(rows.logSoftmax(axis: 1).to(.float64), rows.to(.float64).logSoftmax(axis: 1), tolerance: 1e-6))
+    }
+
+    @Test func geluAndItsGradientMatchDoublePrecision() {
+        let finite = Self.values.filter { $0.isFinite && Swift.abs($0) < 100 }
+        let single = Tensor(finite).requiringGrad(), double = Tensor(finite.map(Double.init)).requiringGrad()
+        let singleOutput = single.gelu(), doubleOutput = double.gelu()
+        #expect(isClose(singleOutput.detach().to(.float64), doubleOutput.detach(), tolerance: 1e-6))
+        singleOutput.sum().backward()
+        doubleOutput.sum().backward()
+        #expect(isClose(single.grad!.to(.float64), double.grad!, tolerance: 1e-6))
+    }
+}
