@@ -1,6 +1,7 @@
 import Flint
 import FlintNN
 import Foundation
+import FlintTestSupport
 import Testing
 
 /// Absolute and relative tolerance for float64 comparisons with PyTorch.
@@ -67,45 +68,22 @@ private let layerFixtureTable: [String: LayerFixtureEntry] = {
     ]
 }()
 
-/// One tensor of the fixture file.
-struct LayerFixtureTensor: Sendable {
-    let shape: [Int]
-    let dtype: String
-    let values: [Double]
-
-    init(_ object: Any, _ context: String) throws {
-        guard let dictionary = object as? [String: Any], let shape = dictionary["shape"] as? [Int],
-              let dtype = dictionary["dtype"] as? String, let values = dictionary["values"] as? [NSNumber] else {
-            throw LayerFixtureError("\(context): a tensor entry lacks shape, dtype or values")
-        }
-        (self.shape, self.dtype, self.values) = (shape, dtype, values.map(\.doubleValue))
-    }
-
-    /// The tensor itself (a fresh leaf each time).
-    func tensor() -> Tensor {
-        dtype == "int64" ? Tensor(values.map { Int64($0) }, shape: shape) : Tensor(values, shape: shape)
-    }
-}
 
 /// One case of the fixture file.
 struct LayerFixtureCase: Sendable, CustomTestStringConvertible {
     let name: String
     let training: Bool
-    let state: [String: LayerFixtureTensor]
-    let inputs: [LayerFixtureTensor]
-    let output: LayerFixtureTensor
-    let upstream: LayerFixtureTensor
-    let inputGradients: [LayerFixtureTensor?]
-    let parameterGradients: [String: LayerFixtureTensor]
-    let stateAfter: [String: LayerFixtureTensor]
+    let state: [String: FixtureTensor]
+    let inputs: [FixtureTensor]
+    let output: FixtureTensor
+    let upstream: FixtureTensor
+    let inputGradients: [FixtureTensor?]
+    let parameterGradients: [String: FixtureTensor]
+    let stateAfter: [String: FixtureTensor]
 
     var testDescription: String { name }
 }
 
-struct LayerFixtureError: Error, CustomStringConvertible {
-    let description: String
-    init(_ description: String) { self.description = description }
-}
 
 enum LayerFixtures {
     /// Every case of `Fixtures/torch_layers.json`, in file order.
@@ -115,50 +93,39 @@ enum LayerFixtures {
 
     static func load() throws -> [LayerFixtureCase] {
         guard let url = Bundle.module.url(forResource: "torch_layers", withExtension: "json", subdirectory: "Fixtures") else {
-            throw LayerFixtureError("Fixtures/torch_layers.json is missing from the test bundle; run scripts/make_layer_fixtures.py")
+            throw FixtureError("Fixtures/torch_layers.json is missing from the test bundle; run scripts/make_layer_fixtures.py")
         }
         let root = try JSONSerialization.jsonObject(with: Data(contentsOf: url))
         guard let document = root as? [String: Any], let entries = document["cases"] as? [[String: Any]] else {
-            throw LayerFixtureError("torch_layers.json has no \"cases\" list")
+            throw FixtureError("torch_layers.json has no \"cases\" list")
         }
         return try entries.map { entry in
             guard let name = entry["name"] as? String, let mode = entry["mode"] as? String else {
-                throw LayerFixtureError("a case has no name or mode")
+                throw FixtureError("a case has no name or mode")
             }
-            func dictionary(_ key: String) throws -> [String: LayerFixtureTensor] {
-                guard let object = entry[key] as? [String: Any] else { throw LayerFixtureError("\(name): no \(key)") }
-                return try object.mapValues { try LayerFixtureTensor($0, "\(name) \(key)") }
+            func dictionary(_ key: String) throws -> [String: FixtureTensor] {
+                guard let object = entry[key] as? [String: Any] else { throw FixtureError("\(name): no \(key)") }
+                return try object.mapValues { try FixtureTensor($0, context: "\(name) \(key)") }
             }
-            func list(_ key: String) throws -> [LayerFixtureTensor?] {
-                guard let items = entry[key] as? [Any] else { throw LayerFixtureError("\(name): no \(key)") }
-                return try items.map { $0 is NSNull ? nil : try LayerFixtureTensor($0, "\(name) \(key)") }
+            func list(_ key: String) throws -> [FixtureTensor?] {
+                guard let items = entry[key] as? [Any] else { throw FixtureError("\(name): no \(key)") }
+                return try items.map { $0 is NSNull ? nil : try FixtureTensor($0, context: "\(name) \(key)") }
             }
-            guard let output = entry["output"], let upstream = entry["upstream"] else { throw LayerFixtureError("\(name): no output") }
+            guard let output = entry["output"], let upstream = entry["upstream"] else { throw FixtureError("\(name): no output") }
             return LayerFixtureCase(
                 name: name, training: mode == "train", state: try dictionary("state"),
-                inputs: try list("inputs").compactMap { $0 }, output: try LayerFixtureTensor(output, name),
-                upstream: try LayerFixtureTensor(upstream, name), inputGradients: try list("input_gradients"),
+                inputs: try list("inputs").compactMap { $0 }, output: try FixtureTensor(output, context: name),
+                upstream: try FixtureTensor(upstream, context: name), inputGradients: try list("input_gradients"),
                 parameterGradients: try dictionary("parameter_gradients"), stateAfter: try dictionary("state_after"))
         }
     }
 }
 
-/// Checks `actual` against the fixture tensor: same shape and dtype, values within the tolerance.
-private func expectMatches(_ actual: Tensor, _ expected: LayerFixtureTensor, _ what: String,
+/// Records an issue unless `actual` matches the fixture tensor within the tolerance.
+private func expectMatches(_ actual: Tensor, _ expected: FixtureTensor, _ what: String,
                            sourceLocation: SourceLocation = #_sourceLocation) {
-    guard actual.shape == expected.shape, actual.dtype.rawValue == expected.dtype else {
-        Issue.record("\(what): \(actual.dtype) \(actual.shape), PyTorch \(expected.dtype) \(expected.shape)",
-                     sourceLocation: sourceLocation)
-        return
-    }
-    let values = actual.scalars(as: Double.self)
-    for (index, (value, reference)) in zip(values, expected.values).enumerated() {
-        let error = Swift.abs(value - reference) / (1 + Swift.abs(reference))
-        if !(error <= layerFixtureTolerance) {
-            Issue.record("\(what): element \(index) is \(value), PyTorch \(reference)\nFlint:   \(values)\nPyTorch: \(expected.values)",
-                         sourceLocation: sourceLocation)
-            return
-        }
+    if let mismatch = fixtureMismatch(actual, expected, tolerance: layerFixtureTolerance, checkType: true) {
+        Issue.record("\(what): \(mismatch)", sourceLocation: sourceLocation)
     }
 }
 

@@ -91,48 +91,14 @@ private let lossFixtureTolerance = 1e-10
 
 // MARK: - the fixture file
 
-/// One tensor in the fixture file.
-struct LossFixtureTensor: Sendable {
-    let shape: [Int]
-    let dtype: String
-    let values: [Double]
-    let requiresGrad: Bool
-
-    init(_ object: Any, caseName: String) throws {
-        guard let dictionary = object as? [String: Any], let shape = dictionary["shape"] as? [Int],
-              let dtype = dictionary["dtype"] as? String, let rawValues = dictionary["values"] as? [Any] else {
-            throw LossFixtureError("\(caseName): a tensor entry lacks shape, dtype or values")
-        }
-        (self.shape, self.dtype) = (shape, dtype)
-        self.requiresGrad = dictionary["requires_grad"] as? Bool ?? false
-        self.values = try rawValues.map { value in
-            if let number = value as? NSNumber { return number.doubleValue }
-            switch value as? String {
-            case "nan": return .nan
-            case "inf": return .infinity
-            case "-inf": return -.infinity
-            default: throw LossFixtureError("\(caseName): unexpected value \(value)")
-            }
-        }
-    }
-
-    /// The tensor itself (a fresh leaf each time).
-    func tensor() -> Tensor {
-        switch dtype {
-        case "float64": return Tensor(values, shape: shape)
-        case "int64": return Tensor(values.map { Int64($0) }, shape: shape)
-        default: fatalError("fixture dtype \(dtype) is not handled by LossFixtureTests")
-        }
-    }
-}
 
 /// One case (a loss with its options, at one reduction) of the fixture file.
 struct LossFixtureCase: Sendable, CustomTestStringConvertible {
     let name: String
-    let inputs: [LossFixtureTensor]
-    let output: LossFixtureTensor
-    let upstream: LossFixtureTensor
-    let gradients: [LossFixtureTensor?]
+    let inputs: [FixtureTensor]
+    let output: FixtureTensor
+    let upstream: FixtureTensor
+    let gradients: [FixtureTensor?]
 
     /// The loss's name in the table, without the reduction.
     var lossName: String { String(name.split(separator: "/")[0]) }
@@ -149,10 +115,6 @@ struct LossFixtureCase: Sendable, CustomTestStringConvertible {
     var testDescription: String { name }
 }
 
-struct LossFixtureError: Error, CustomStringConvertible {
-    let description: String
-    init(_ description: String) { self.description = description }
-}
 
 enum LossFixtures {
     /// Every case of `Fixtures/torch_losses.json`, in file order.
@@ -162,48 +124,31 @@ enum LossFixtures {
 
     static func load() throws -> [LossFixtureCase] {
         guard let url = Bundle.module.url(forResource: "torch_losses", withExtension: "json", subdirectory: "Fixtures") else {
-            throw LossFixtureError("Fixtures/torch_losses.json is missing from the test bundle; run scripts/make_loss_fixtures.py")
+            throw FixtureError("Fixtures/torch_losses.json is missing from the test bundle; run scripts/make_loss_fixtures.py")
         }
         let root = try JSONSerialization.jsonObject(with: Data(contentsOf: url))
         guard let document = root as? [String: Any], let entries = document["cases"] as? [[String: Any]] else {
-            throw LossFixtureError("torch_losses.json has no \"cases\" list")
+            throw FixtureError("torch_losses.json has no \"cases\" list")
         }
         return try entries.map { entry in
-            guard let name = entry["name"] as? String else { throw LossFixtureError("a case has no name") }
+            guard let name = entry["name"] as? String else { throw FixtureError("a case has no name") }
             guard let inputs = entry["inputs"] as? [Any], let output = entry["output"], let upstream = entry["upstream"],
                   let gradients = entry["gradients"] as? [Any] else {
-                throw LossFixtureError("\(name): inputs, output, upstream or gradients missing")
+                throw FixtureError("\(name): inputs, output, upstream or gradients missing")
             }
             return LossFixtureCase(
-                name: name, inputs: try inputs.map { try LossFixtureTensor($0, caseName: name) },
-                output: try LossFixtureTensor(output, caseName: name), upstream: try LossFixtureTensor(upstream, caseName: name),
-                gradients: try gradients.map { $0 is NSNull ? nil : try LossFixtureTensor($0, caseName: name) })
+                name: name, inputs: try inputs.map { try FixtureTensor($0, context: name) },
+                output: try FixtureTensor(output, context: name), upstream: try FixtureTensor(upstream, context: name),
+                gradients: try gradients.map { $0 is NSNull ? nil : try FixtureTensor($0, context: name) })
         }
     }
 }
 
-/// Checks `actual` against the fixture tensor: same shape, values within the tolerance (NaN
-/// matches NaN).
-private func expectMatches(_ actual: Tensor, _ expected: LossFixtureTensor, _ what: String,
+/// Records an issue unless `actual` matches the fixture tensor within the tolerance.
+private func expectMatches(_ actual: Tensor, _ expected: FixtureTensor, _ what: String,
                            sourceLocation: SourceLocation = #_sourceLocation) {
-    guard actual.shape == expected.shape else {
-        Issue.record("\(what): shape \(actual.shape), PyTorch \(expected.shape)", sourceLocation: sourceLocation)
-        return
-    }
-    let values = actual.scalars(as: Double.self)
-    var worst: (error: Double, index: Int)? = nil
-    for (index, (value, reference)) in zip(values, expected.values).enumerated() {
-        if value == reference || (value.isNaN && reference.isNaN) { continue }
-        let error = value.isNaN || reference.isNaN ? .infinity : Swift.abs(value - reference) / (1 + Swift.abs(reference))
-        if error > lossFixtureTolerance && error > (worst?.error ?? 0) { worst = (error, index) }
-    }
-    if let worst {
-        Issue.record("""
-            \(what): element \(worst.index) is \(values[worst.index]), PyTorch \(expected.values[worst.index]) \
-            (scaled error \(worst.error))
-            Flint:   \(values)
-            PyTorch: \(expected.values)
-            """, sourceLocation: sourceLocation)
+    if let mismatch = fixtureMismatch(actual, expected, tolerance: lossFixtureTolerance, checkType: false) {
+        Issue.record("\(what): \(mismatch)", sourceLocation: sourceLocation)
     }
 }
 

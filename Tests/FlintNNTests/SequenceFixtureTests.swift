@@ -98,49 +98,17 @@ private let sequenceMappings: [String: SequenceMapping] = [
 
 // MARK: - the fixture file
 
-/// One tensor of the file: float64 (with "inf"/"-inf"/"nan" as strings) or bool.
-private struct SequenceFixtureTensor: Sendable {
-    let shape: [Int]
-    let dtype: String
-    let values: [Double]
 
-    init(_ object: Any, _ context: String) throws {
-        guard let dictionary = object as? [String: Any], let shape = dictionary["shape"] as? [Int],
-              let dtype = dictionary["dtype"] as? String, let values = dictionary["values"] as? [Any] else {
-            throw FixtureFileError("\(context): a tensor lacks shape, dtype or values")
-        }
-        self.shape = shape
-        self.dtype = dtype
-        self.values = try values.map { value in
-            if let number = value as? NSNumber { return number.doubleValue }
-            switch value as? String {
-            case "inf": return .infinity
-            case "-inf": return -.infinity
-            case "nan": return .nan
-            default: throw FixtureFileError("\(context): unexpected value \(value)")
-            }
-        }
-    }
-
-    func tensor() -> Tensor {
-        dtype == "bool" ? Tensor(values.map { $0 != 0 }, shape: shape) : Tensor(values, shape: shape)
-    }
-}
-
-private struct FixtureFileError: Error, CustomStringConvertible {
-    let description: String
-    init(_ description: String) { self.description = description }
-}
 
 /// One layer configuration of the file.
 private struct SequenceFixture: Sendable, CustomTestStringConvertible {
     let name: String
-    let state: [(key: String, tensor: SequenceFixtureTensor)]
-    let inputs: [(key: String, tensor: SequenceFixtureTensor)]
-    let outputs: [SequenceFixtureTensor]
-    let upstream: [SequenceFixtureTensor]
-    let inputGradients: [(key: String, tensor: SequenceFixtureTensor)]
-    let parameterGradients: [(key: String, tensor: SequenceFixtureTensor)]
+    let state: [(key: String, tensor: FixtureTensor)]
+    let inputs: [(key: String, tensor: FixtureTensor)]
+    let outputs: [FixtureTensor]
+    let upstream: [FixtureTensor]
+    let inputGradients: [(key: String, tensor: FixtureTensor)]
+    let parameterGradients: [(key: String, tensor: FixtureTensor)]
     var testDescription: String { name }
 
     static let all: [SequenceFixture] = {
@@ -149,26 +117,26 @@ private struct SequenceFixture: Sendable, CustomTestStringConvertible {
 
     static func load() throws -> [SequenceFixture] {
         guard let url = Bundle.module.url(forResource: "torch_sequence_layers", withExtension: "json", subdirectory: "Fixtures") else {
-            throw FixtureFileError("Fixtures/torch_sequence_layers.json is missing; run scripts/make_sequence_fixtures.py")
+            throw FixtureError("Fixtures/torch_sequence_layers.json is missing; run scripts/make_sequence_fixtures.py")
         }
         guard let document = try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [String: Any],
               let cases = document["cases"] as? [[String: Any]] else {
-            throw FixtureFileError("torch_sequence_layers.json has no \"cases\" list")
+            throw FixtureError("torch_sequence_layers.json has no \"cases\" list")
         }
         return try cases.map { entry in
             let name = entry["name"] as? String ?? "?"
-            func named(_ field: String) throws -> [(key: String, tensor: SequenceFixtureTensor)] {
-                guard let list = entry[field] as? [[String: Any]] else { throw FixtureFileError("\(name): no \(field)") }
+            func named(_ field: String) throws -> [(key: String, tensor: FixtureTensor)] {
+                guard let list = entry[field] as? [[String: Any]] else { throw FixtureError("\(name): no \(field)") }
                 return try list.map { item in
                     guard let key = item["key"] as? String, let tensor = item["tensor"] else {
-                        throw FixtureFileError("\(name): an entry of \(field) lacks key or tensor")
+                        throw FixtureError("\(name): an entry of \(field) lacks key or tensor")
                     }
-                    return (key, try SequenceFixtureTensor(tensor, "\(name).\(field).\(key)"))
+                    return (key, try FixtureTensor(tensor, context: "\(name).\(field).\(key)"))
                 }
             }
-            func plain(_ field: String) throws -> [SequenceFixtureTensor] {
-                guard let list = entry[field] as? [Any] else { throw FixtureFileError("\(name): no \(field)") }
-                return try list.map { try SequenceFixtureTensor($0, "\(name).\(field)") }
+            func plain(_ field: String) throws -> [FixtureTensor] {
+                guard let list = entry[field] as? [Any] else { throw FixtureError("\(name): no \(field)") }
+                return try list.map { try FixtureTensor($0, context: "\(name).\(field)") }
             }
             return SequenceFixture(name: name, state: try named("state"), inputs: try named("inputs"),
                                    outputs: try plain("outputs"), upstream: try plain("upstream"),
@@ -178,20 +146,11 @@ private struct SequenceFixture: Sendable, CustomTestStringConvertible {
     }
 }
 
-/// Records an issue unless `actual` has the expected shape and values within the tolerance.
-private func expectMatches(_ actual: Tensor, _ expected: SequenceFixtureTensor, _ what: String,
+/// Records an issue unless `actual` matches the fixture tensor within the tolerance.
+private func expectMatches(_ actual: Tensor, _ expected: FixtureTensor, _ what: String,
                            sourceLocation: SourceLocation = #_sourceLocation) {
-    guard actual.shape == expected.shape else {
-        Issue.record("\(what): shape \(actual.shape), PyTorch \(expected.shape)", sourceLocation: sourceLocation)
-        return
-    }
-    var worst: (error: Double, index: Int)? = nil
-    for (index, (value, reference)) in zip(actual.scalars(as: Double.self), expected.values).enumerated() where value != reference {
-        let error = Swift.abs(value - reference) / (1 + Swift.abs(reference))
-        if !(error <= sequenceTolerance) && !(error <= worst?.error ?? 0) { worst = (error, index) }
-    }
-    if let worst {
-        Issue.record("\(what): element \(worst.index) differs from PyTorch by a scaled \(worst.error)", sourceLocation: sourceLocation)
+    if let mismatch = fixtureMismatch(actual, expected, tolerance: sequenceTolerance, checkType: false) {
+        Issue.record("\(what): \(mismatch)", sourceLocation: sourceLocation)
     }
 }
 

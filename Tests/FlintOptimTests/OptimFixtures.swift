@@ -2,15 +2,12 @@ import Flint
 import FlintNN
 import FlintOptim
 import Foundation
+import FlintTestSupport
 import Testing
 
 // Reading Fixtures/torch_optim.json, made by scripts/make_optim_fixtures.py (run it with a Python
 // that has PyTorch; the tests only read the committed JSON).
 
-struct FixtureError: Error, CustomStringConvertible {
-    let description: String
-    init(_ description: String) { self.description = description }
-}
 
 /// One optimizer case: groups, initial values, gradients and torch's values after every step.
 struct OptimizerFixture: Sendable, CustomTestStringConvertible {

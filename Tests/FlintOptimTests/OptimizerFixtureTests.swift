@@ -1,6 +1,7 @@
 import Flint
 import FlintNN
 import FlintOptim
+import FlintTestSupport
 import Testing
 
 /// Builds the fixture's optimizer from its PyTorch class name and options; an unknown class or

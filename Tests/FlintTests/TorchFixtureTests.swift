@@ -332,42 +332,6 @@ private let fixtureTolerance = 1e-10
 
 // MARK: - the fixture file
 
-/// One tensor in the fixture file.
-struct FixtureTensor: Sendable {
-    let shape: [Int]
-    let dtype: String
-    let values: [Double]
-    let requiresGrad: Bool
-
-    init(_ object: Any, caseName: String) throws {
-        guard let dictionary = object as? [String: Any], let shape = dictionary["shape"] as? [Int],
-              let dtype = dictionary["dtype"] as? String, let rawValues = dictionary["values"] as? [Any] else {
-            throw FixtureError("\(caseName): a tensor entry lacks shape, dtype or values")
-        }
-        self.shape = shape
-        self.dtype = dtype
-        self.requiresGrad = dictionary["requires_grad"] as? Bool ?? false
-        self.values = try rawValues.map { value in
-            if let number = value as? NSNumber { return number.doubleValue }
-            switch value as? String {
-            case "nan": return .nan
-            case "inf": return .infinity
-            case "-inf": return -.infinity
-            default: throw FixtureError("\(caseName): unexpected value \(value)")
-            }
-        }
-    }
-
-    /// The tensor itself (a fresh leaf each time).
-    func tensor() -> Tensor {
-        switch dtype {
-        case "float64": return Tensor(values, shape: shape)
-        case "int64": return Tensor(values.map { Int64($0) }, shape: shape)
-        case "bool": return Tensor(values.map { $0 != 0 }, shape: shape)
-        default: fatalError("fixture dtype \(dtype) is not handled by TorchFixtureTests")
-        }
-    }
-}
 
 /// One case of the fixture file.
 struct FixtureCase: Sendable, CustomTestStringConvertible {
@@ -380,10 +344,6 @@ struct FixtureCase: Sendable, CustomTestStringConvertible {
     var testDescription: String { name }
 }
 
-struct FixtureError: Error, CustomStringConvertible {
-    let description: String
-    init(_ description: String) { self.description = description }
-}
 
 enum TorchFixtures {
     /// Every case of `Fixtures/torch_ops.json`, in file order.
@@ -408,7 +368,7 @@ enum TorchFixtures {
             guard let name = entry["name"] as? String else { throw FixtureError("a case has no name") }
             func tensors(_ key: String) throws -> [FixtureTensor?] {
                 guard let list = entry[key] as? [Any] else { throw FixtureError("\(name): no \(key)") }
-                return try list.map { $0 is NSNull ? nil : try FixtureTensor($0, caseName: name) }
+                return try list.map { $0 is NSNull ? nil : try FixtureTensor($0, context: name) }
             }
             return FixtureCase(name: name, inputs: try tensors("inputs").compactMap { $0 },
                                outputs: try tensors("outputs").compactMap { $0 },
@@ -419,32 +379,11 @@ enum TorchFixtures {
 
 // MARK: - comparing
 
-/// Checks `actual` against the fixture tensor: same shape and dtype, and values within the
-/// tolerance (exactly for integers and booleans; NaN matches NaN).
+/// Records an issue unless `actual` matches the fixture tensor within the tolerance.
 private func expectMatches(_ actual: Tensor, _ expected: FixtureTensor, _ what: String,
                            sourceLocation: SourceLocation = #_sourceLocation) {
-    guard actual.shape == expected.shape else {
-        Issue.record("\(what): shape \(actual.shape), PyTorch \(expected.shape)", sourceLocation: sourceLocation)
-        return
-    }
-    guard actual.dtype.rawValue == expected.dtype else {
-        Issue.record("\(what): dtype \(actual.dtype), PyTorch \(expected.dtype)", sourceLocation: sourceLocation)
-        return
-    }
-    let values = actual.scalars(as: Double.self)
-    var worst: (error: Double, index: Int)? = nil
-    for (index, (value, reference)) in zip(values, expected.values).enumerated() {
-        if value == reference || (value.isNaN && reference.isNaN) { continue }
-        let error = value.isNaN || reference.isNaN ? .infinity : Swift.abs(value - reference) / (1 + Swift.abs(reference))
-        if error > fixtureTolerance && error > (worst?.error ?? 0) { worst = (error, index) }
-    }
-    if let worst {
-        Issue.record("""
-            \(what): element \(worst.index) is \(values[worst.index]), PyTorch \(expected.values[worst.index]) \
-            (scaled error \(worst.error))
-            Flint:   \(values)
-            PyTorch: \(expected.values)
-            """, sourceLocation: sourceLocation)
+    if let mismatch = fixtureMismatch(actual, expected, tolerance: fixtureTolerance, checkType: true) {
+        Issue.record("\(what): \(mismatch)", sourceLocation: sourceLocation)
     }
 }
 
