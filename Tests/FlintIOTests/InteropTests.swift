@@ -44,6 +44,44 @@ enum InteropFixtures {
         #expect(difference < 1e-5, "max difference \(difference)")
     }
 
+    /// The CNN (BatchNorm2d with running statistics from three PyTorch training passes), the LSTM
+    /// classifier and the transformer: strict loading of PyTorch's file into the Flint model, then
+    /// PyTorch's eval-mode output within 1e-5.
+    @Test(arguments: ["cnn", "lstm", "transformer"])
+    func aPyTorchModelLoadsStrictlyAndReproducesItsOutput(_ name: String) throws {
+        let modelCase = try #require(InteropFixtures.modelCases[name], "no Flint model for the fixture \(name)")
+        let model = modelCase.build()
+        let url = try InteropFixtures.url("\(name)_torch.safetensors")
+        let report = try model.load(from: url)
+        #expect(report.isComplete, "\(report)")
+        #expect(try SafeTensors.read(from: url).metadata == ["source": "pytorch", "seed": "\(InteropFixtures.seed(name))"])
+        model.eval()
+        let io = try InteropFixtures.json("\(name)_torch_io.json")
+        let output = model(InteropFixtures.input(io))
+        let expected = InteropFixtures.tensor(io, "output")
+        #expect(output.shape == expected.shape)
+        let difference = InteropFixtures.maxDifference(output, expected)
+        #expect(difference < 1e-5, "\(name): max difference \(difference)")
+    }
+
+    @Test func theCNNRunningStatisticsComeFromPyTorchsTrainingPasses() throws {
+        let model = InteropFixtures.cnn()
+        _ = try model.load(from: InteropFixtures.url("cnn_torch.safetensors"))
+        let buffers = Dictionary(uniqueKeysWithValues: model.namedBuffers().map { ($0.name, $0.buffer.value) })
+        for layer in ["1", "5"] {
+            #expect(buffers["\(layer).num_batches_tracked"]?.item(as: Int64.self) == 3)
+            let mean = try #require(buffers["\(layer).running_mean"]).scalars(as: Float.self)
+            let variance = try #require(buffers["\(layer).running_var"]).scalars(as: Float.self)
+            #expect(mean.allSatisfy { $0 != 0 } && variance.allSatisfy { $0 != 1 && $0 > 0 }, "layer \(layer)")
+        }
+        // Evaluation must use them: batch statistics give a different output.
+        let io = try InteropFixtures.json("cnn_torch_io.json")
+        let evaluated = { model.eval(); return model(InteropFixtures.input(io)) }()
+        model.train()
+        let trained = model(InteropFixtures.input(io))
+        #expect(InteropFixtures.maxDifference(evaluated, trained) > 1e-2)
+    }
+
     @Test func everyDTypeFromPyTorchReadsAsPyTorchSeesIt() throws {
         let (tensors, _) = try SafeTensors.read(from: InteropFixtures.url("dtypes_torch.safetensors"))
         let expected = try InteropFixtures.json("dtypes_torch.json")
@@ -93,5 +131,42 @@ enum InteropFixtures {
         let committed = try Data(contentsOf: InteropFixtures.url("mlp_flint.safetensors"))
         #expect(committed == (try SafeTensors.serialize(model.stateDictionary(), metadata: metadata)))
         #expect(try String(contentsOf: InteropFixtures.url("mlp_flint_io.json"), encoding: .utf8) == json)
+    }
+
+    /// The Flint side for the CNN, the LSTM classifier and the transformer: each seeded by
+    /// `InteropFixtures.randomize`, saved by Flint with an input and Flint's eval-mode output.
+    /// `FLINT_WRITE_FIXTURES=1` rewrites `<name>_flint.safetensors` and `<name>_flint_io.json`
+    /// (then run `scripts/make_interop_fixtures.py --check-flint`); otherwise the committed file must
+    /// be exactly the bytes Flint writes now and the committed output within 1e-5 of Flint's.
+    @Test(arguments: ["cnn", "lstm", "transformer"])
+    func flintWritesTheCommittedModelFileThatPyTorchReads(_ name: String) throws {
+        let modelCase = try #require(InteropFixtures.modelCases[name], "no Flint model for the fixture \(name)")
+        let generator = RandomGenerator(seed: InteropFixtures.seed(name))
+        let model = modelCase.build()
+        InteropFixtures.randomize(model, generator: generator)
+        model.eval()
+        let input = modelCase.input(generator)
+        let output = model(input)
+        let metadata = ["source": "flint", "architecture": modelCase.architecture]
+        let inputText = input.dtype == .int64
+            ? "\"input_dtype\": \"int64\", \"input\": [" + input.scalars(as: Int64.self).map { "\($0)" }.joined(separator: ", ") + "]"
+            : "\"input\": [" + input.scalars(as: Float.self).map { "\(Double($0))" }.joined(separator: ", ") + "]"
+        let outputText = output.scalars(as: Float.self).map { "\(Double($0))" }.joined(separator: ", ")
+        let json = "{\"input_shape\": \(input.shape), \(inputText),\n \"output_shape\": \(output.shape), \"output\": [\(outputText)]}\n"
+
+        if ProcessInfo.processInfo.environment["FLINT_WRITE_FIXTURES"] == "1" {
+            let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures")
+            try model.save(to: folder.appendingPathComponent("\(name)_flint.safetensors"), metadata: metadata)
+            try AtomicFile.write(Data(json.utf8), to: folder.appendingPathComponent("\(name)_flint_io.json"))
+        }
+        let committed = try Data(contentsOf: InteropFixtures.url("\(name)_flint.safetensors"))
+        #expect(committed == (try SafeTensors.serialize(model.stateDictionary(), metadata: metadata)))
+        let io = try InteropFixtures.json("\(name)_flint_io.json")
+        let committedInput = InteropFixtures.input(io)
+        #expect(committedInput.shape == input.shape && committedInput.dtype == input.dtype)
+        #expect(committedInput.scalars(as: Double.self) == input.scalars(as: Double.self))
+        let committedOutput = InteropFixtures.tensor(io, "output")
+        #expect(committedOutput.shape == output.shape)
+        #expect(InteropFixtures.maxDifference(committedOutput, output) < 1e-5)
     }
 }
