@@ -126,7 +126,11 @@ extension GradientRecord {
             // The reverse cumulative sum: total - running sum + own term.
             deliver(g.sum(axis: axis, keepDims: true) - g.cumsum(axis: axis) + g, to: x)
         case .softmax(let x, let output, let axis):
-            deliver(output * (g - (g * output).sum(axis: axis, keepDims: true)), to: x)
+            if axis == output.rank - 1, let fused = softmaxBackwardLastAxisFloat(output: output, gradient: g) {
+                deliver(fused, to: x)
+            } else {
+                deliver(output * (g - (g * output).sum(axis: axis, keepDims: true)), to: x)
+            }
         case .logSoftmax(let x, let output, let axis):
             deliver(g - output.exp() * g.sum(axis: axis, keepDims: true), to: x)
 
