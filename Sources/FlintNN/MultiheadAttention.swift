@@ -95,11 +95,10 @@ public final class MultiheadAttention: Module {
         let keys = project(k, 1, length: sourceLength), values = project(v, 2, length: sourceLength)
         var scores = queries.matmul(keys.transposed())  // [N, heads, L, S]
 
+        // Without an explicit mask, the causal mask is applied by causalSoftmax (no mask tensor).
+        let causal = attentionMask == nil && isCausal
         if let attentionMask {
             scores = applyMask(scores, attentionMask: attentionMask, batch: batch, targetLength: targetLength, sourceLength: sourceLength)
-        } else if isCausal {
-            let future = Tensor.arange(sourceLength).reshaped([1, sourceLength]) .> Tensor.arange(targetLength).reshaped([targetLength, 1])
-            scores = scores.maskedFill(future, with: -.infinity)
         }
         if let keyPaddingMask {
             let expected = unbatched ? [sourceLength] : [batch, sourceLength]
@@ -108,7 +107,7 @@ public final class MultiheadAttention: Module {
             let mask = keyPaddingMask.reshaped([batch, 1, 1, sourceLength])
             scores = mask.dtype == .bool ? scores.maskedFill(mask, with: -.infinity) : scores + mask.to(scores.dtype)
         }
-        var attention = scores.softmax(axis: -1)
+        var attention = causal ? scores.causalSoftmax() : scores.softmax(axis: -1)
         if isTraining && dropout > 0 {
             let keep = Tensor.bernoulli(attention.shape, probability: 1 - dropout, dtype: attention.dtype)
             attention = attention * (keep * (1 / (1 - dropout)))

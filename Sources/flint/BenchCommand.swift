@@ -29,6 +29,9 @@ struct BenchCommand: ParsableCommand {
     @Option(name: .long, help: "Seconds to spend measuring each workload on each side.")
     var seconds: Double = 2
 
+    @Option(name: .long, help: "Measure only the named workloads (repeatable), e.g. --only gpt-train for profiling.")
+    var only: [String] = []
+
     func validate() throws {
         for suite in suites where !BenchSuite.all.keys.contains(suite) {
             throw ValidationError("unknown suite '\(suite)'; choose from: \(BenchSuite.all.keys.sorted().joined(separator: ", "))")
@@ -40,7 +43,7 @@ struct BenchCommand: ParsableCommand {
         for suite in suites {
             let workloads = BenchSuite.all[suite]!
             let peer = PeerRunner(python: peerPython).run(suite: suite, seconds: seconds)
-            for workload in workloads {
+            for workload in workloads where only.isEmpty || only.contains(workload.name) {
                 let flintValue = workload.measure(seconds)
                 let peerValue = peer.values[workload.name]
                 let result = BenchResult(workload: workload.name, flint: flintValue, peer: peerValue, unit: workload.unit,

@@ -285,6 +285,8 @@ struct GradientCheckTests {
         expectGradients([transposedLeft, slicedRight], "matmul transposed x step-sliced") { $0[0].matmul($0[1]) }
         let expandedBatch = data.values([1, 3, 4]).expanded(to: [2, 3, 4])
         expectGradients([expandedBatch, data.values([2, 4, 2])], "matmul expanded batch") { $0[0].matmul($0[1]) }
+        let transposedBatch = data.values([2, 4, 3]).transposed(1, 2)
+        expectGradients([transposedBatch, data.values([4, 5])], "matmul transposed batch x matrix") { $0[0].matmul($0[1]) }
         expectGradients([data.values([5]), data.values([5])], "dot") { $0[0].dot($0[1]) }
         expectGradients([data.values([3]), data.values([4])], "outer") { $0[0].outer($0[1]) }
     }

@@ -126,7 +126,11 @@ extension GradientRecord {
             // The reverse cumulative sum: total - running sum + own term.
             deliver(g.sum(axis: axis, keepDims: true) - g.cumsum(axis: axis) + g, to: x)
         case .softmax(let x, let output, let axis):
-            deliver(output * (g - (g * output).sum(axis: axis, keepDims: true)), to: x)
+            if axis == output.rank - 1, let fused = softmaxBackwardLastAxisFloat(output: output, gradient: g) {
+                deliver(fused, to: x)
+            } else {
+                deliver(output * (g - (g * output).sum(axis: axis, keepDims: true)), to: x)
+            }
         case .logSoftmax(let x, let output, let axis):
             deliver(g - output.exp() * g.sum(axis: axis, keepDims: true), to: x)
 
@@ -242,7 +246,14 @@ private func matmulBackward(_ a: Tensor, _ b: Tensor, _ g: Tensor) {
         let reduced = gradient.shape == left.shape ? gradient : gradient.summed(toShape: left.shape)
         deliver(reduced.reshaped(a.shape), to: a)
     }
-    if b.requiresGrad {
+    if b.requiresGrad && right.rank == 2 && left.rank > 2 {
+        // A batch of inputs times one matrix (a linear layer on [N, L, E]): one product over all
+        // rows, not a product per batch element summed afterwards.
+        let inner = left.shape[left.rank - 1], rows = left.count / Swift.max(inner, 1)
+        let flatLeft = left.reshaped([rows, inner])
+        let flatGradient = outputGradient.reshaped([rows, outputGradient.shape[outputGradient.rank - 1]])
+        deliver(flatLeft.transposed().matmul(flatGradient).reshaped(b.shape), to: b)
+    } else if b.requiresGrad {
         let gradient = left.transposed().matmul(outputGradient)
         let reduced = gradient.shape == right.shape ? gradient : gradient.summed(toShape: right.shape)
         deliver(reduced.reshaped(b.shape), to: b)
