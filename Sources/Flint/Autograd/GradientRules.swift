@@ -246,14 +246,22 @@ private func matmulBackward(_ a: Tensor, _ b: Tensor, _ g: Tensor) {
         let reduced = gradient.shape == left.shape ? gradient : gradient.summed(toShape: left.shape)
         deliver(reduced.reshaped(a.shape), to: a)
     }
-    if b.requiresGrad && right.rank == 2 && left.rank > 2 {
+    guard b.requiresGrad else { return }
+    // A right operand that is a transposed view of contiguous memory (a linear layer's `weight.T`)
+    // gets its gradient computed transposed, as (gᵀ·a)ᵀ, so that the view's own backward hands the
+    // weight a contiguous gradient instead of one that must be copied.
+    let rightIsTransposedView = right.rank == 2 && !right.isContiguous && right.transposed().isContiguous
+    if right.rank == 2 && left.rank > 2 || rightIsTransposedView && left.rank == 2 {
         // A batch of inputs times one matrix (a linear layer on [N, L, E]): one product over all
         // rows, not a product per batch element summed afterwards.
         let inner = left.shape[left.rank - 1], rows = left.count / Swift.max(inner, 1)
         let flatLeft = left.reshaped([rows, inner])
         let flatGradient = outputGradient.reshaped([rows, outputGradient.shape[outputGradient.rank - 1]])
-        deliver(flatLeft.transposed().matmul(flatGradient).reshaped(b.shape), to: b)
-    } else if b.requiresGrad {
+        let gradient = rightIsTransposedView
+            ? flatGradient.transposed().matmul(flatLeft).transposed()
+            : flatLeft.transposed().matmul(flatGradient)
+        deliver(gradient.reshaped(b.shape), to: b)
+    } else {
         let gradient = left.transposed().matmul(outputGradient)
         let reduced = gradient.shape == right.shape ? gradient : gradient.summed(toShape: right.shape)
         deliver(reduced.reshaped(b.shape), to: b)
