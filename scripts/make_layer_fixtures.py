@@ -21,12 +21,11 @@ Every case seeds PyTorch's global generator (the layer's default initialisation)
 generator from the case name, so adding or removing a case never changes the others.
 """
 
-import argparse
-import json
 import sys
 import zlib
 from pathlib import Path
 
+from fixture_common import encode, fixture_main
 import torch
 import torch.nn as nn
 
@@ -107,10 +106,6 @@ CASES = {
 
 # --- running the cases ----------------------------------------------------------------------------
 
-def encode(tensor):
-    tensor = tensor.detach()
-    dtype = {torch.float64: "float64", torch.int64: "int64"}[tensor.dtype]
-    return {"shape": list(tensor.shape), "dtype": dtype, "values": tensor.reshape(-1).tolist()}
 
 
 def run_case(name, factory, makers, options):
@@ -162,25 +157,7 @@ def build():
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--check", action="store_true", help="exit 1 when the committed file differs")
-    parser.add_argument("--list", action="store_true", help="print the case names and exit")
-    arguments = parser.parse_args()
-    if arguments.list:
-        print("\n".join(CASES))
-        return 0
-    text = json.dumps(build(), separators=(",", ":")) + "\n"
-    # One case per line keeps diffs readable.
-    text = text.replace(',{"name":', ',\n{"name":')
-    if arguments.check:
-        current = OUTPUT.read_text() if OUTPUT.exists() else ""
-        if current != text:
-            print(f"{OUTPUT} is stale; rerun the script", file=sys.stderr)
-            return 1
-        return 0
-    OUTPUT.write_text(text)
-    print(f"wrote {len(CASES)} cases, {len(text) / 1024:.0f} KiB, to {OUTPUT}")
-    return 0
+    return fixture_main(__doc__, OUTPUT, build, CASES)
 
 
 if __name__ == "__main__":

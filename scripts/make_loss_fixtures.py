@@ -21,14 +21,12 @@ Everything is float64 and every case draws its random inputs from its own genera
 case name, so adding or removing a case never changes the others.
 """
 
-import argparse
-import json
-import math
 import sys
 import warnings
 import zlib
 from pathlib import Path
 
+from fixture_common import encode, fixture_main
 import torch
 import torch.nn.functional as F
 
@@ -192,17 +190,8 @@ CASES = {
 
 # --- running the cases -----------------------------------------------------------------------
 
-def encode_value(value):
-    """A JSON-safe number; NaN and infinities become strings ("nan", "inf", "-inf")."""
-    if isinstance(value, float) and not math.isfinite(value):
-        return "nan" if math.isnan(value) else ("inf" if value > 0 else "-inf")
-    return value
 
 
-def encode(tensor):
-    tensor = tensor.detach()
-    dtype = {torch.float64: "float64", torch.int64: "int64"}[tensor.dtype]
-    return {"shape": list(tensor.shape), "dtype": dtype, "values": [encode_value(v) for v in tensor.reshape(-1).tolist()]}
 
 
 def run_case(name, specs, function, reduction):
@@ -247,26 +236,7 @@ def build():
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--check", action="store_true", help="exit 1 when the committed file differs")
-    parser.add_argument("--list", action="store_true", help="print the case names and exit")
-    arguments = parser.parse_args()
-    if arguments.list:
-        print("\n".join(CASES))
-        return 0
-    document = build()
-    text = json.dumps(document, separators=(",", ":")) + "\n"
-    # One case per line keeps diffs readable.
-    text = text.replace(',{"name":', ',\n{"name":')
-    if arguments.check:
-        current = OUTPUT.read_text() if OUTPUT.exists() else ""
-        if current != text:
-            print(f"{OUTPUT} is stale; rerun the script", file=sys.stderr)
-            return 1
-        return 0
-    OUTPUT.write_text(text)
-    print(f"wrote {len(document['cases'])} cases ({len(CASES)} losses x reductions), {len(text) / 1024:.0f} KiB, to {OUTPUT}")
-    return 0
+    return fixture_main(__doc__, OUTPUT, build, CASES)
 
 
 if __name__ == "__main__":
