@@ -68,6 +68,55 @@ private struct BatchNormCore {
     }
 }
 
+/// What BatchNorm1d and BatchNorm2d share: parameters, buffers (with PyTorch's keys), settings and
+/// the computation; the subclasses only check the input's rank.
+///
+/// ```swift
+/// let norms: [BatchNorm] = [BatchNorm1d(64), BatchNorm2d(16)]
+/// ```
+public class BatchNorm: Module {
+    /// `[featureCount]` scales (ones at first), or nil without `affine`.
+    public let weight: Parameter?
+    /// `[featureCount]` shifts (zeros at first), or nil without `affine`.
+    public let bias: Parameter?
+    /// `[featureCount]` running means, or nil without `trackRunningStats`.
+    public let runningMean: Buffer?
+    /// `[featureCount]` running variances, or nil without `trackRunningStats`.
+    public let runningVar: Buffer?
+    /// The number of training batches seen (an int64 scalar), or nil without `trackRunningStats`.
+    public let numBatchesTracked: Buffer?
+    /// The number of features (channels) `C`.
+    public let featureCount: Int
+    /// Added to the variance before its square root.
+    public let epsilon: Double
+    /// The weight of each new batch in the running statistics; nil for a cumulative average.
+    public let momentum: Double?
+    private let core: BatchNormCore
+
+    init(_ featureCount: Int, epsilon: Double, momentum: Double?, affine: Bool, trackRunningStats: Bool,
+         dtype: DType, layer: String) {
+        core = BatchNormCore(featureCount: featureCount, affine: affine, trackRunningStats: trackRunningStats,
+                             dtype: dtype, layer: layer)
+        (weight, bias, runningMean, runningVar, numBatchesTracked) =
+            (core.weight, core.bias, core.runningMean, core.runningVar, core.numBatchesTracked)
+        (self.featureCount, self.epsilon, self.momentum) = (featureCount, epsilon, momentum)
+    }
+
+    /// The layer's name as its messages and description spell it.
+    var layerName: String { String(describing: type(of: self)) }
+
+    /// The normalised `input` (features on axis 1).
+    public override func forward(_ input: Tensor) -> Tensor {
+        core.normalize(input, featureCount: featureCount, training: isTraining, momentum: momentum,
+                       epsilon: epsilon, layer: "\(layerName)(\(featureCount))")
+    }
+
+    /// `BatchNorm2d(64)` plus the settings that differ from the defaults.
+    public override var layerDescription: String {
+        core.describe(layerName, featureCount: featureCount, epsilon: epsilon, momentum: momentum)
+    }
+}
+
 /// Batch normalisation of `[N, C]` or `[N, C, L]` inputs per feature `C`, as `torch.nn.BatchNorm1d`.
 ///
 /// Training normalises with the batch's mean and biased variance and updates `running_mean` and
@@ -79,25 +128,7 @@ private struct BatchNormCore {
 /// let hidden = norm(Tensor.randn([32, 128]))  // [32, 128]
 /// norm.eval()
 /// ```
-public final class BatchNorm1d: Module {
-    /// `[featureCount]` scales (ones at first), or nil without `affine`.
-    public let weight: Parameter?
-    /// `[featureCount]` shifts (zeros at first), or nil without `affine`.
-    public let bias: Parameter?
-    /// `[featureCount]` running means, or nil without `trackRunningStats`.
-    public let runningMean: Buffer?
-    /// `[featureCount]` running variances, or nil without `trackRunningStats`.
-    public let runningVar: Buffer?
-    /// The number of training batches seen (an int64 scalar), or nil without `trackRunningStats`.
-    public let numBatchesTracked: Buffer?
-    /// The number of features `C`.
-    public let featureCount: Int
-    /// Added to the variance before its square root.
-    public let epsilon: Double
-    /// The weight of each new batch in the running statistics; nil for a cumulative average.
-    public let momentum: Double?
-    private let core: BatchNormCore
-
+public final class BatchNorm1d: BatchNorm {
     /// Batch normalisation over `featureCount` features with PyTorch's defaults.
     ///
     /// ```swift
@@ -105,24 +136,15 @@ public final class BatchNorm1d: Module {
     /// ```
     public init(_ featureCount: Int, epsilon: Double = 1e-5, momentum: Double? = 0.1, affine: Bool = true,
                 trackRunningStats: Bool = true, dtype: DType = .float32) {
-        core = BatchNormCore(featureCount: featureCount, affine: affine, trackRunningStats: trackRunningStats,
-                             dtype: dtype, layer: "BatchNorm1d")
-        (weight, bias, runningMean, runningVar, numBatchesTracked) =
-            (core.weight, core.bias, core.runningMean, core.runningVar, core.numBatchesTracked)
-        (self.featureCount, self.epsilon, self.momentum) = (featureCount, epsilon, momentum)
+        super.init(featureCount, epsilon: epsilon, momentum: momentum, affine: affine,
+                   trackRunningStats: trackRunningStats, dtype: dtype, layer: "BatchNorm1d")
     }
 
     /// The normalised `input` (`[N, C]` or `[N, C, L]`).
     public override func forward(_ input: Tensor) -> Tensor {
         precondition(input.rank == 2 || input.rank == 3,
                      "BatchNorm1d(\(featureCount)): expected an input [N, C] or [N, C, L], got shape \(input.shape)")
-        return core.normalize(input, featureCount: featureCount, training: isTraining, momentum: momentum,
-                              epsilon: epsilon, layer: "BatchNorm1d(\(featureCount))")
-    }
-
-    /// `BatchNorm1d(128)` plus the settings that differ from the defaults.
-    public override var layerDescription: String {
-        core.describe("BatchNorm1d", featureCount: featureCount, epsilon: epsilon, momentum: momentum)
+        return super.forward(input)
     }
 }
 
@@ -133,25 +155,7 @@ public final class BatchNorm1d: Module {
 /// let model = Sequential(Conv2d(3, 16, kernelSize: 3, padding: 1, bias: false), BatchNorm2d(16), ReLU())
 /// model(Tensor.randn([8, 3, 32, 32])).shape  // [8, 16, 32, 32]
 /// ```
-public final class BatchNorm2d: Module {
-    /// `[channelCount]` scales (ones at first), or nil without `affine`.
-    public let weight: Parameter?
-    /// `[channelCount]` shifts (zeros at first), or nil without `affine`.
-    public let bias: Parameter?
-    /// `[channelCount]` running means, or nil without `trackRunningStats`.
-    public let runningMean: Buffer?
-    /// `[channelCount]` running variances, or nil without `trackRunningStats`.
-    public let runningVar: Buffer?
-    /// The number of training batches seen (an int64 scalar), or nil without `trackRunningStats`.
-    public let numBatchesTracked: Buffer?
-    /// The number of channels `C`.
-    public let featureCount: Int
-    /// Added to the variance before its square root.
-    public let epsilon: Double
-    /// The weight of each new batch in the running statistics; nil for a cumulative average.
-    public let momentum: Double?
-    private let core: BatchNormCore
-
+public final class BatchNorm2d: BatchNorm {
     /// Batch normalisation over `featureCount` channels with PyTorch's defaults.
     ///
     /// ```swift
@@ -159,22 +163,13 @@ public final class BatchNorm2d: Module {
     /// ```
     public init(_ featureCount: Int, epsilon: Double = 1e-5, momentum: Double? = 0.1, affine: Bool = true,
                 trackRunningStats: Bool = true, dtype: DType = .float32) {
-        core = BatchNormCore(featureCount: featureCount, affine: affine, trackRunningStats: trackRunningStats,
-                             dtype: dtype, layer: "BatchNorm2d")
-        (weight, bias, runningMean, runningVar, numBatchesTracked) =
-            (core.weight, core.bias, core.runningMean, core.runningVar, core.numBatchesTracked)
-        (self.featureCount, self.epsilon, self.momentum) = (featureCount, epsilon, momentum)
+        super.init(featureCount, epsilon: epsilon, momentum: momentum, affine: affine,
+                   trackRunningStats: trackRunningStats, dtype: dtype, layer: "BatchNorm2d")
     }
 
     /// The normalised `input` (`[N, C, H, W]`).
     public override func forward(_ input: Tensor) -> Tensor {
         precondition(input.rank == 4, "BatchNorm2d(\(featureCount)): expected an input [N, C, H, W], got shape \(input.shape)")
-        return core.normalize(input, featureCount: featureCount, training: isTraining, momentum: momentum,
-                              epsilon: epsilon, layer: "BatchNorm2d(\(featureCount))")
-    }
-
-    /// `BatchNorm2d(64)` plus the settings that differ from the defaults.
-    public override var layerDescription: String {
-        core.describe("BatchNorm2d", featureCount: featureCount, epsilon: epsilon, momentum: momentum)
+        return super.forward(input)
     }
 }
