@@ -9,6 +9,8 @@ let package = Package(
         .library(name: "FlintNN", targets: ["FlintNN"]),
         .library(name: "FlintOptim", targets: ["FlintOptim"]),
         .library(name: "FlintIO", targets: ["FlintIO"]),
+        .library(name: "FlintData", targets: ["FlintData"]),
+        .library(name: "FlintTrain", targets: ["FlintTrain"]),
         .executable(name: "flint", targets: ["flint"]),
     ],
     dependencies: [
@@ -25,11 +27,17 @@ let package = Package(
         .target(name: "FlintOptim", dependencies: ["Flint", "FlintNN"]),
         // Files: safetensors checkpoints (later ONNX export and TensorBoard logs).
         .target(name: "FlintIO", dependencies: ["Flint", "FlintNN", "FlintOptim"]),
+        // zlib from the system (Debian: zlib1g-dev, installed by scripts/setup.sh): gzip, NPZ, PNG.
+        .systemLibrary(name: "CZlib", path: "Sources/CZlib", providers: [.apt(["zlib1g-dev"])]),
+        // Datasets, data loaders, transforms, file readers (CSV, IDX, NPY/NPZ) and the bundled datasets.
+        .target(name: "FlintData", dependencies: ["Flint", "CZlib"]),
+        // The training loop, callbacks, metrics, logs and plots.
+        .target(name: "FlintTrain", dependencies: ["Flint", "FlintNN", "FlintOptim", "FlintIO", "FlintData", "CZlib"]),
         // The command-line tool.
         .executableTarget(
             name: "flint",
             dependencies: [
-                "Flint", "FlintNN", "FlintOptim", "FlintIO",
+                "Flint", "FlintNN", "FlintOptim", "FlintIO", "FlintData", "FlintTrain",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -51,6 +59,12 @@ let package = Package(
         ),
         .testTarget(name: "FlintNNTests", dependencies: ["Flint", "FlintNN", "FlintTestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "FlintOptimTests", dependencies: ["Flint", "FlintNN", "FlintOptim", "FlintTestSupport"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "FlintDataTests", dependencies: ["Flint", "FlintData", "FlintTestSupport"], resources: [.copy("Fixtures")]),
+        .testTarget(
+            name: "FlintTrainTests",
+            dependencies: ["Flint", "FlintNN", "FlintOptim", "FlintIO", "FlintData", "FlintTrain", "FlintTestSupport"],
+            resources: [.copy("Fixtures")]
+        ),
         .testTarget(name: "FlintIOTests", dependencies: ["Flint", "FlintNN", "FlintOptim", "FlintIO", "FlintTestSupport"], resources: [.copy("Fixtures")]),
     ]
 )

@@ -1,0 +1,6 @@
+/// FlintData: datasets, data loaders, transforms, file readers and the bundled datasets.
+///
+/// ```swift
+/// import FlintData
+/// ```
+public enum FlintData {}
