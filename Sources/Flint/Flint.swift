@@ -27,8 +27,9 @@ public enum Flint {
     /// ```
     public static func seed(_ value: UInt64) { RandomGenerator.shared.reseed(value) }
 
-    /// The number of threads Flint's own elementwise and reduction kernels use (default: the
-    /// `FLINT_NUM_THREADS` environment variable, else every core). Setting it also sets OpenBLAS's.
+    /// The number of threads Flint's kernels and matrix products use (default: the
+    /// `FLINT_NUM_THREADS` environment variable, else every core). OpenBLAS itself always runs
+    /// single-threaded: Flint splits large products over its own threads.
     ///
     /// ```swift
     /// Flint.threadCount = 2
@@ -37,7 +38,6 @@ public enum Flint {
         get { ThreadSettings.threadCount }
         set {
             ThreadSettings.threadCount = newValue
-            BLASLibrary.shared?.threadCount = newValue
         }
     }
 

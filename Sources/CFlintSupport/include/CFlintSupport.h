@@ -30,6 +30,16 @@ static inline const char *flint_compiled_simd_name(void) {
 #endif
 }
 
+/// Tells the processor this thread is spinning on a shared variable (x86 `pause`, ARM `yield`):
+/// saves power and lets the other hyperthread run, without giving up the core.
+static inline void flint_cpu_relax(void) {
+#if defined(__x86_64__) || defined(__i386__)
+    __builtin_ia32_pause();
+#elif defined(__aarch64__)
+    __asm__ __volatile__("yield");
+#endif
+}
+
 /// What CPUID says this processor supports (x86-64 only; zeros elsewhere).
 typedef struct {
     int isIntel;

@@ -101,7 +101,8 @@ final class BLASLibrary: @unchecked Sendable {
         if let custom = environment["FLINT_BLAS_LIBRARY"] { candidates.insert(custom, at: 0) }
         for candidate in candidates {
             if let library = BLASLibrary(path: candidate, requestedCoreType: requested) {
-                library.threadCount = ThreadSettings.threadCount
+                // Flint splits products over its own threads (GEMM.swift).
+                library.threadCount = 1
                 return library
             }
         }

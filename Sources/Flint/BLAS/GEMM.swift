@@ -1,13 +1,19 @@
 /// One matrix product, `C = alpha * op(A) * op(B) + beta * C` on row-major buffers, sent to
 /// OpenBLAS when it is loaded and to ``BuiltinGEMM`` otherwise.
 ///
-/// OpenBLAS threads a large product itself; below `smallProductWork` multiply-adds it runs a
-/// product on the calling thread, so a batch of small products (attention heads) is spread over
-/// Flint's threads instead, one product per thread.
+/// OpenBLAS runs single-threaded: Flint splits a large product itself, by rows or columns of the
+/// output, over its ``WorkerPool`` (one pool of threads for every kernel: OpenBLAS's own threads
+/// competed with Flint's for the two cores, and waking them cost more than a small product). Below
+/// `smallProductWork` multiply-adds a product runs on the calling thread, so a batch of small
+/// products (attention heads) is spread over the threads instead, one product per thread.
 enum GEMM {
-    /// OpenBLAS's own limit (`SMP_THRESHOLD_MIN * GEMM_MULTITHREAD_THRESHOLD`) below which it does
-    /// not thread a product.
-    static let smallProductWork = 1 << 18
+    /// Multiply-adds below which a matrix product runs on one thread.
+    static let smallProductWork = 1 << 17
+    /// Multiply-adds below which a matrix-vector product runs on one thread: it streams its matrix
+    /// from memory, so two cores pay off much earlier than for a product that computes.
+    static let smallMatrixVectorWork = 1 << 14
+    /// Output rows or columns per part are a multiple of this, the width OpenBLAS's kernels block by.
+    private static let partAlignment = 16
 
     private static let rowMajor: Int32 = 101
     private static let noTranspose: Int32 = 111
@@ -25,6 +31,42 @@ enum GEMM {
             }
             return
         }
+        let threads = ThreadSettings.threadCount
+        let matrixVector = m == 1 || n == 1
+        if threads > 1, m &* n &* k >= (matrixVector ? smallMatrixVectorWork : smallProductWork),
+           max(m, n) >= 2 * partAlignment {
+            // Split the longer side of the output; each part is an independent product.
+            let splitRows = m >= n
+            let length = splitRows ? m : n
+            let parts = min(threads, length / partAlignment)
+            WorkerPool.shared.run(chunks: parts) { part in
+                let start = (length * part / parts) / partAlignment * partAlignment
+                let end = part == parts - 1 ? length : (length * (part + 1) / parts) / partAlignment * partAlignment
+                if start >= end { return }
+                if splitRows {
+                    multiplyOnOneThread(
+                        transposeA: transposeA, transposeB: transposeB, m: end - start, n: n, k: k, alpha: alpha,
+                        a: a + (transposeA ? start : start * lda), lda: lda, b: b, ldb: ldb,
+                        beta: beta, c: c + start * ldc, ldc: ldc, forceBuiltin: forceBuiltin)
+                } else {
+                    multiplyOnOneThread(
+                        transposeA: transposeA, transposeB: transposeB, m: m, n: end - start, k: k, alpha: alpha,
+                        a: a, lda: lda, b: b + (transposeB ? start * ldb : start), ldb: ldb,
+                        beta: beta, c: c + start, ldc: ldc, forceBuiltin: forceBuiltin)
+                }
+            }
+            return
+        }
+        multiplyOnOneThread(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, alpha: alpha,
+                            a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc, forceBuiltin: forceBuiltin)
+    }
+
+    /// One product on the calling thread (OpenBLAS is set to one thread when Flint loads it).
+    private static func multiplyOnOneThread<T: FloatElement>(
+        transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int, alpha: T,
+        a: UnsafePointer<T>, lda: Int, b: UnsafePointer<T>, ldb: Int,
+        beta: T, c: UnsafeMutablePointer<T>, ldc: Int, forceBuiltin: Bool
+    ) {
         if !forceBuiltin, let library = BLASLibrary.shared, m == 1 || n == 1 {
             matrixVector(library, transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, alpha: alpha,
                          a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)

@@ -37,14 +37,10 @@ func parallelChunks(_ count: Int, costPerItem: Int = 1, _ body: (Range<Int>) -> 
         return
     }
     let chunks = Swift.min(threads, Swift.max(1, work / ThreadSettings.minimumElementsPerThread), count)
-    withoutActuallyEscaping(body) { body in
-        // The chunks write disjoint memory, which the compiler cannot see: vouch for it.
-        let box = UncheckedSendableBox(body)
-        DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
-            let start = count * chunk / chunks
-            let end = count * (chunk + 1) / chunks
-            if start < end { box.value(start..<end) }
-        }
+    WorkerPool.shared.run(chunks: chunks) { chunk in
+        let start = count * chunk / chunks
+        let end = count * (chunk + 1) / chunks
+        if start < end { body(start..<end) }
     }
 }
 
