@@ -45,7 +45,8 @@ final class WorkerPool: @unchecked Sendable {
         pthread_mutex_init(sleepLock, nil)
         pthread_cond_init(wakeUp, nil)
         for index in 0..<self.workerCount {
-            let thread = Thread { [unowned self] in self.workerLoop() }
+            // Workers keep their pool alive: a pool lives as long as the process (Flint makes one).
+            let thread = Thread { self.workerLoop() }
             thread.name = "flint-worker-\(index + 1)"
             thread.stackSize = 1 << 20
             thread.start()
