@@ -140,7 +140,23 @@ public enum BundledDatasets {
         guard entry.hasPredefinedSplits else {
             throw DataFileError(.unavailable, "dataset '\(name)' has no predefined train/test split; load it with load(name:) and split it")
         }
-        let files = entry.files
+        return try loadFashionMNIST(directory: entry.files[0].deletingLastPathComponent())
+    }
+
+    /// Loads Fashion-MNIST's two splits from the four IDX files in `directory`
+    /// (`train-images-idx3-ubyte.gz`, `train-labels-idx1-ubyte.gz`, `t10k-images-idx3-ubyte.gz`,
+    /// `t10k-labels-idx1-ubyte.gz`, as Zalando publishes them and Debian installs them).
+    ///
+    /// ```swift
+    /// let splits = try BundledDatasets.loadFashionMNIST(directory: URL(fileURLWithPath: "/usr/share/datasets/fashion-mnist"))
+    /// ```
+    public static func loadFashionMNIST(directory: URL) throws -> DatasetSplits {
+        let files = DatasetInfo.all["fashion-mnist"]!.fileNames.map { directory.appendingPathComponent($0) }
+        let missing = files.filter { !FileManager.default.fileExists(atPath: $0.path) }.map(\.path)
+        guard missing.isEmpty else {
+            throw DataFileError(.unavailable, "dataset 'fashion-mnist' is not installed (missing \(missing.joined(separator: ", "))); "
+                                + DatasetInfo.all["fashion-mnist"]!.installHint!)
+        }
         return DatasetSplits(train: try DatasetLoaders.fashionMNIST(name: "fashion-mnist/train", images: files[0], labels: files[1]),
                              test: try DatasetLoaders.fashionMNIST(name: "fashion-mnist/test", images: files[2], labels: files[3]))
     }

@@ -27,6 +27,9 @@ struct NumPyHeader {
                 value = .string(try scanner.string())
             } else if scanner.peek == "(" {
                 value = .tuple(try scanner.tuple())
+            } else if scanner.peek == "[" {
+                throw DataFileError(.unsupportedType, "'\(key)' is a list: structured arrays (record dtypes) are not read; "
+                                    + "save each field as its own array")
             } else if scanner.consumeWord("True") {
                 value = .boolean(true)
             } else if scanner.consumeWord("False") {

@@ -44,9 +44,8 @@ public enum TextReader {
     /// TextReader.splitLines("a\r\nb\n")  // ["a", "b"]
     /// ```
     public static func splitLines(_ text: String, skipEmpty: Bool = false) -> [String] {
-        var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map { line -> String in
-            line.hasSuffix("\r") ? String(line.dropLast()) : String(line)
-        }
+        // "\r\n" is one Character in Swift, so both separators are named.
+        var lines = text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" }).map(String.init)
         if lines.last == "" { lines.removeLast() }
         return skipEmpty ? lines.filter { !$0.trimmingCharacters(in: .whitespaces).isEmpty } : lines
     }
