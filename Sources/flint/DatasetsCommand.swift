@@ -8,9 +8,10 @@ struct DatasetsCommand: ParsableCommand {
         commandName: "datasets",
         abstract: "List the bundled and installable datasets with their size and whether each is present.",
         discussion: """
-            The datasets inside the package (iris, wine, breast-cancer, digits, diabetes, mnist-5k) are always
-            present; fashion-mnist comes from the Debian package dataset-fashion-mnist, which `make datasets`
-            installs. Use a name with `flint train --dataset <name>`.
+            The datasets inside the package (iris, wine, breast-cancer, digits, diabetes, mnist-5k) are always \
+            present; fashion-mnist comes from the Debian package dataset-fashion-mnist, which `make datasets` \
+            installs (or set FLINT_FASHION_MNIST_DIR to a folder holding its four IDX files).
+
             Examples:
               flint datasets
               flint datasets --json
@@ -27,7 +28,9 @@ struct DatasetsCommand: ParsableCommand {
             return
         }
         let nameWidth = entries.map(\.name.count).max() ?? 4
-        print("\("name".padding(toLength: nameWidth, withPad: " ", startingAt: 0))  samples  features  classes  task            size  present")
+        print("name".padding(toLength: nameWidth, withPad: " ", startingAt: 0) + "  " + "samples".leftAligned(7, right: true)
+              + "  " + "features".leftAligned(8, right: true) + "  " + "classes".leftAligned(7, right: true)
+              + "  " + "task".leftAligned(14) + "  " + "size".leftAligned(8, right: true) + "  present")
         for entry in entries {
             let classes = entry.classes.map(String.init) ?? "-"
             let line = entry.name.padding(toLength: nameWidth, withPad: " ", startingAt: 0)
