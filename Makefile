@@ -4,7 +4,7 @@ SWIFT ?= $(shell command -v swift 2>/dev/null || echo /opt/swift/usr/bin/swift)
 # Release builds use the host's full instruction set (AVX2/AVX-512); never set in Package.swift.
 RELEASE_FLAGS = -c release -Xcc -march=native -Xcc -fno-math-errno
 
-.PHONY: setup build demo test example bench bench-peers fixtures clean
+.PHONY: setup build demo test example bench bench-peers fixtures datasets clean
 
 setup:
 	@scripts/setup.sh
@@ -40,6 +40,10 @@ bench-peers:
 ## Regenerate the PyTorch fixtures the tests read (needs .venv with torch).
 fixtures: bench-peers
 	.venv/bin/python scripts/make_torch_fixtures.py
+
+## Fashion-MNIST (Debian package dataset-fashion-mnist, 31 MB) for `flint train --dataset fashion-mnist`.
+datasets: setup
+	@scripts/install-datasets.sh
 
 clean:
 	rm -rf .build

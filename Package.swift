@@ -30,7 +30,7 @@ let package = Package(
         // zlib from the system (Debian: zlib1g-dev, installed by scripts/setup.sh): gzip, NPZ, PNG.
         .systemLibrary(name: "CZlib", path: "Sources/CZlib", providers: [.apt(["zlib1g-dev"])]),
         // Datasets, data loaders, transforms, file readers (CSV, IDX, NPY/NPZ) and the bundled datasets.
-        .target(name: "FlintData", dependencies: ["Flint", "CZlib"]),
+        .target(name: "FlintData", dependencies: ["Flint", "CZlib"], resources: [.copy("Resources")]),
         // The training loop, callbacks, metrics, logs and plots.
         .target(name: "FlintTrain", dependencies: ["Flint", "FlintNN", "FlintOptim", "FlintIO", "FlintData", "CZlib"]),
         // The command-line tool.

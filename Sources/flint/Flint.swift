@@ -10,8 +10,9 @@ struct FlintCommand: ParsableCommand {
             Examples:
               flint info --json
               flint bench core --json
+              flint datasets
             """,
         version: "0.1.0",
-        subcommands: [InfoCommand.self, BenchCommand.self]
+        subcommands: [InfoCommand.self, BenchCommand.self, DatasetsCommand.self]
     )
 }
