@@ -54,6 +54,7 @@ extension Metrics {
     }
 
     static func rocAUC(values: [Double], columns: Int, targets: [Int]) throws -> Double {
+        if targets.isEmpty && values.isEmpty { try requireSamples(0, "rocAUC") }
         requireClassCount(columns, "rocAUC (score columns)", minimum: 2)
         requireSameLength(values.count / columns, targets.count, "rocAUC", "scores")
         try requireSamples(targets.count, "rocAUC")
@@ -158,6 +159,7 @@ extension Metrics {
     }
 
     static func logLossSum(values: [Double], columns: Int, targets: [Int], epsilon: Double) throws -> Double {
+        if targets.isEmpty && values.isEmpty { try requireSamples(0, "logLoss") }
         requireClassCount(columns, "logLoss (probability columns)", minimum: 2)
         requireSameLength(values.count / columns, targets.count, "logLoss", "probabilities")
         try requireSamples(targets.count, "logLoss")
