@@ -23,6 +23,10 @@ public final class ROCAUC: Metric {
     public init() {}
 
     /// Adds one batch; every batch must have the same number of score columns.
+    ///
+    /// ```swift
+    /// try metric.update(predictions: outputs, targets: labels)
+    /// ```
     public func update(predictions: Tensor, targets batchTargets: Tensor) throws {
         let labels = labelValues(batchTargets, name, role: "targets")
         let (values, batchColumns): ([Double], Int)
@@ -43,6 +47,10 @@ public final class ROCAUC: Metric {
     }
 
     /// The area under the curve over every batch so far.
+    ///
+    /// ```swift
+    /// let value = try metric.compute()
+    /// ```
     public func compute() throws -> Double {
         try requireSamples(targets.count, name)
         if columns == 1 { return try Metrics.rocAUC(scores: scores, targets: targets) }
@@ -50,6 +58,10 @@ public final class ROCAUC: Metric {
     }
 
     /// Forgets every batch.
+    ///
+    /// ```swift
+    /// metric.reset()
+    /// ```
     public func reset() { scores = []; targets = []; columns = nil }
 }
 
@@ -73,6 +85,10 @@ public final class LogLoss: Metric {
     public init() {}
 
     /// Adds one batch of probabilities and targets.
+    ///
+    /// ```swift
+    /// try metric.update(predictions: outputs, targets: labels)
+    /// ```
     public func update(predictions: Tensor, targets: Tensor) throws {
         let labels = labelValues(targets, name, role: "targets")
         if labels.isEmpty { return requireSameLength(predictions.count, 0, name, "probabilities") }
@@ -81,12 +97,20 @@ public final class LogLoss: Metric {
     }
 
     /// The mean so far.
+    ///
+    /// ```swift
+    /// let value = try metric.compute()
+    /// ```
     public func compute() throws -> Double {
         try requireSamples(total, name)
         return sum / Double(total)
     }
 
     /// Forgets every batch.
+    ///
+    /// ```swift
+    /// metric.reset()
+    /// ```
     public func reset() { sum = 0; total = 0 }
 }
 
@@ -129,6 +153,10 @@ public final class RegressionMetric: Metric {
     public init(_ kind: RegressionMetricKind) { self.kind = kind }
 
     /// Adds one batch; every batch must have the same number of outputs.
+    ///
+    /// ```swift
+    /// try metric.update(predictions: outputs, targets: labels)
+    /// ```
     public func update(predictions: Tensor, targets: Tensor) throws {
         var updated = sums ?? RegressionSums(outputs: RegressionSums.outputCount(predictions, targets, name), metric: name)
         try updated.add(predictions: predictions, targets: targets)
@@ -136,6 +164,10 @@ public final class RegressionMetric: Metric {
     }
 
     /// The value over every batch so far.
+    ///
+    /// ```swift
+    /// let value = try metric.compute()
+    /// ```
     public func compute() throws -> Double {
         guard let sums else { throw MetricsError(.emptyInput, "\(name): no samples to evaluate; give at least one prediction and target (is the evaluation set empty?)") }
         switch kind {
@@ -147,5 +179,9 @@ public final class RegressionMetric: Metric {
     }
 
     /// Forgets every batch.
+    ///
+    /// ```swift
+    /// metric.reset()
+    /// ```
     public func reset() { sums = nil }
 }

@@ -44,6 +44,10 @@ public final class Accuracy: Metric {
     public init() {}
 
     /// Adds one batch (targets outside the score columns throw when predictions are scores).
+    ///
+    /// ```swift
+    /// try metric.update(predictions: outputs, targets: labels)
+    /// ```
     public func update(predictions: Tensor, targets: Tensor) throws {
         let (labels, columns) = try predictedLabels(predictions, name)
         let targetLabels = labelValues(targets, name, role: "targets")
@@ -54,12 +58,20 @@ public final class Accuracy: Metric {
     }
 
     /// The fraction correct so far.
+    ///
+    /// ```swift
+    /// let value = try metric.compute()
+    /// ```
     public func compute() throws -> Double {
         try requireSamples(total, name)
         return Double(correct) / Double(total)
     }
 
     /// Forgets every batch.
+    ///
+    /// ```swift
+    /// metric.reset()
+    /// ```
     public func reset() { correct = 0; total = 0 }
 }
 
@@ -88,6 +100,10 @@ public final class TopKAccuracy: Metric {
     }
 
     /// Adds one batch of scores `[n, classes]` and targets `[n]`.
+    ///
+    /// ```swift
+    /// try metric.update(predictions: outputs, targets: labels)
+    /// ```
     public func update(predictions: Tensor, targets: Tensor) throws {
         let (values, columns) = scoreValues(predictions, name, role: "predictions (scores)")
         let targetLabels = labelValues(targets, name, role: "targets")
@@ -98,12 +114,20 @@ public final class TopKAccuracy: Metric {
     }
 
     /// The fraction of hits so far.
+    ///
+    /// ```swift
+    /// let value = try metric.compute()
+    /// ```
     public func compute() throws -> Double {
         try requireSamples(total, name)
         return Double(hits) / Double(total)
     }
 
     /// Forgets every batch.
+    ///
+    /// ```swift
+    /// metric.reset()
+    /// ```
     public func reset() { hits = 0; total = 0 }
 }
 
@@ -159,11 +183,19 @@ public final class ClassificationScoreMetric: Metric {
     }
 
     /// Adds one batch of labels `[n]` or scores `[n, classes]` (argmax) and targets `[n]`.
+    ///
+    /// ```swift
+    /// try metric.update(predictions: outputs, targets: labels)
+    /// ```
     public func update(predictions: Tensor, targets: Tensor) throws {
         try confusion.update(predictions: predictions, targets: targets)
     }
 
     /// The averaged score so far.
+    ///
+    /// ```swift
+    /// let value = try metric.compute()
+    /// ```
     public func compute() throws -> Double {
         let scores = try confusion.scores(labels: labels, zeroDivision: zeroDivision, metric: name)
         switch kind {
@@ -174,6 +206,10 @@ public final class ClassificationScoreMetric: Metric {
     }
 
     /// Forgets every batch.
+    ///
+    /// ```swift
+    /// metric.reset()
+    /// ```
     public func reset() { confusion.reset() }
 }
 
@@ -204,6 +240,10 @@ public final class ConfusionMatrixAccumulator {
 
     /// Adds one batch of labels `[n]` or scores `[n, classes]` (argmax) and targets `[n]`; a label
     /// outside `0..<classCount` throws and leaves the matrix unchanged.
+    ///
+    /// ```swift
+    /// try metric.update(predictions: outputs, targets: labels)
+    /// ```
     public func update(predictions: Tensor, targets: Tensor) throws {
         let (labels, _) = try predictedLabels(predictions, "ConfusionMatrixAccumulator")
         let batch = try Metrics.confusionMatrix(predictions: labels, targets: labelValues(targets, "ConfusionMatrixAccumulator", role: "targets"),
@@ -212,21 +252,37 @@ public final class ConfusionMatrixAccumulator {
     }
 
     /// The matrix as an int64 tensor `[classCount, classCount]`.
+    ///
+    /// ```swift
+    /// let matrix = confusion.tensor   // int64 [classCount, classCount]
+    /// ```
     public var tensor: Tensor { Tensor(matrix.flatMap { $0.map { Int64($0) } }, shape: [classCount, classCount]) }
 
     /// Per-class precision, recall, F1 and support so far (throws when empty).
+    ///
+    /// ```swift
+    /// try confusion.scores().f1(.macro)
+    /// ```
     public func scores(labels: [Int]? = nil, zeroDivision: Double = 0, metric: String = "precisionRecallF1") throws -> ClassificationScores {
         try requireSamples(matrix.reduce(0) { $0 + $1.reduce(0, +) }, metric)
         return ClassificationScores(confusionMatrix: matrix, labels: labels ?? Metrics.presentLabels(matrix), zeroDivision: zeroDivision)
     }
 
     /// scikit-learn's `classification_report` of the batches so far.
+    ///
+    /// ```swift
+    /// print(try confusion.report(targetNames: ["cat", "dog", "bird"]))
+    /// ```
     public func report(labels: [Int]? = nil, targetNames: [String]? = nil, digits: Int = 2, zeroDivision: Double = 0) throws -> String {
         Metrics.classificationReport(scores: try scores(labels: labels, zeroDivision: zeroDivision, metric: "classificationReport"),
                                      present: Metrics.presentLabels(matrix), targetNames: targetNames, digits: digits)
     }
 
     /// Forgets every batch.
+    ///
+    /// ```swift
+    /// metric.reset()
+    /// ```
     public func reset() {
         matrix = Array(repeating: Array(repeating: 0, count: classCount), count: classCount)
     }

@@ -9,7 +9,7 @@
 /// do {
 ///     _ = try Metrics.rocAUC(scores: [0.2, 0.7], targets: [1, 1])
 /// } catch let error as MetricsError {
-///     print(error)  // "rocAUC: only class 1 is present in the targets; ROC-AUC needs both ..."
+///     print(error)  // "rocAUC: only class 1 samples among the 2 targets; ROC-AUC needs both positive and negative samples, ..."
 /// }
 /// ```
 public struct MetricsError: Error, CustomStringConvertible, Equatable {

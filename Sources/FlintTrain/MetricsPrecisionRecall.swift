@@ -55,10 +55,18 @@ public struct ClassificationScores: Sendable, Equatable {
     }
 
     /// Precision per class: true positives over predicted counts.
+    ///
+    /// ```swift
+    /// scores.precision   // [1.0, 0.5] for predictions [0, 1, 1], targets [0, 0, 1]
+    /// ```
     public var precision: [Double] { zip(truePositives, predictedCounts).map { divide($0, $1) } }
     /// Recall per class: true positives over support.
     public var recall: [Double] { zip(truePositives, support).map { divide($0, $1) } }
     /// F1 per class: 2·TP / (support + predicted count), which equals 2PR/(P+R) where defined.
+    ///
+    /// ```swift
+    /// scores.f1          // [0.667, 0.667]
+    /// ```
     public var f1: [Double] { (0..<labels.count).map { divide(2 * truePositives[$0], support[$0] + predictedCounts[$0]) } }
 
     /// Precision averaged as `average`.
