@@ -40,7 +40,7 @@ struct PlotAxis {
         upper = high
         self.step = step
         var ticks: [Double] = []
-        var index = (low / step).rounded(.up)
+        var index = (low / step - 1e-9).rounded(.up)  // 0.6000000000000001 / 0.05 still starts at tick 12
         while index * step <= high + step * 1e-9 && ticks.count < 100 {
             // Snap values like 0.30000000000000004 to the decimal the label shows.
             ticks.append(index * step == 0 ? 0 : index * step)

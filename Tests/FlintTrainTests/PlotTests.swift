@@ -130,6 +130,8 @@ private func count(of color: RGBColor, in image: RGBImage) -> Int {
         #expect(axis.ticks.map(axis.label) == ["0.0", "0.2", "0.4", "0.6", "0.8", "1.0"])
         let flat = PlotAxis(minimum: 3, maximum: 3, targetTickCount: 5)
         #expect(flat.lower < 3 && flat.upper > 3)
+        let single = PlotAxis(minimum: 0.7, maximum: 0.7, targetTickCount: 6)
+        #expect(single.ticks.map(single.label) == ["0.60", "0.65", "0.70", "0.75", "0.80"])
         let epochs = PlotAxis(minimum: 1, maximum: 30, targetTickCount: 8, snapToTicks: false, integerSteps: true)
         #expect(epochs.ticks == [5, 10, 15, 20, 25, 30])
         #expect(PlotAxis.format(0.00003, step: 0.00001) == "3e-5")
@@ -160,8 +162,12 @@ private func count(of color: RGBColor, in image: RGBImage) -> Int {
         #expect(meanY(of: PlotStyle.palette[1], column: 420) > meanY(of: PlotStyle.palette[1], column: 200))
     }
 
-    @Test func linePlotCopesWithOnePointAndNoFiniteValues() {
+    @Test func linePlotCopesWithOnePointAndNoFiniteValues() throws {
         let single = LinePlot(title: "One epoch", series: [("loss", [0.7])]).render(width: 320, height: 240)
+        try keepForInspection(single.pngData(), name: "line_plot_single.png")
+        let long = LinePlot(title: "Learning rate (cosine, 150 epochs)", series: [("lr", (0..<150).map { 0.00005 * (1 + cos(Double($0) / 149 * .pi)) })])
+        try keepForInspection(long.renderPNG(width: 800, height: 400), name: "line_plot_long.png")
+        #expect(count(of: PlotStyle.palette[0], in: long.render(width: 800, height: 400)) > 300)
         #expect(count(of: PlotStyle.palette[0], in: single) > 10)
         let empty = LinePlot(title: "Nothing", series: [("loss", [.nan, .infinity])]).render(width: 320, height: 240)
         #expect(empty[0, 0] == .white)
