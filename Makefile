@@ -19,8 +19,9 @@ demo: setup
 	@.build/release/flint info
 	@.build/release/DigitsDemo
 
-## The whole test suite.
+## The whole test suite (with TensorBoard's reader in .venv-test when pip can install it).
 test: setup
+	@scripts/install-test-peers.sh
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
 
