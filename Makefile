@@ -34,6 +34,7 @@ bench: setup bench-peers
 	$(SWIFT) build $(RELEASE_FLAGS) --product flint
 	.build/release/flint bench core --json
 	.build/release/flint bench nn --json
+	.build/release/flint bench data --json
 
 bench-peers:
 	@scripts/install-peers.sh

@@ -96,10 +96,7 @@ def mlp_infer_b1(seconds):
 
 def cnn_train(seconds):
     torch.manual_seed(0)
-    model = torch.nn.Sequential(
-        torch.nn.Conv2d(1, 32, 3), torch.nn.ReLU(), torch.nn.MaxPool2d(2),
-        torch.nn.Conv2d(32, 64, 3), torch.nn.ReLU(), torch.nn.MaxPool2d(2),
-        torch.nn.Flatten(), torch.nn.Linear(1600, 128), torch.nn.ReLU(), torch.nn.Linear(128, 10))
+    model = cnn_model()
     optimizer = torch.optim.SGD(model.parameters(), lr=0.01, momentum=0.9)
     inputs, labels = torch.randn(64, 1, 28, 28), torch.randint(0, 10, (64,))
     return train_rate(seconds, model, optimizer, inputs, labels, 64)
@@ -160,10 +157,66 @@ def gpt_train(seconds):
     return 32 * 64 / best_seconds_per_call(seconds, step)
 
 
+def cnn_model():
+    return torch.nn.Sequential(
+        torch.nn.Conv2d(1, 32, 3), torch.nn.ReLU(), torch.nn.MaxPool2d(2),
+        torch.nn.Conv2d(32, 64, 3), torch.nn.ReLU(), torch.nn.MaxPool2d(2),
+        torch.nn.Flatten(), torch.nn.Linear(1600, 128), torch.nn.ReLU(), torch.nn.Linear(128, 10))
+
+
+def cnn_train_loader_overhead(seconds):
+    """cnn-train fed by torch's DataLoader over the bundled MNIST 5k against one batch in memory,
+    as a percentage of the step time; the two alternate epoch by epoch, as Flint's side does."""
+    import gzip
+    import os
+
+    import numpy
+    path = os.path.join(os.path.dirname(__file__), "..", "Sources", "FlintData", "Resources", "mnist_5k.csv.gz")
+    with gzip.open(path, "rt") as file:
+        table = numpy.loadtxt(file, delimiter=",", dtype=numpy.float32)
+    images = torch.from_numpy(table[:, :784] / 255).reshape(-1, 1, 28, 28)
+    labels = torch.from_numpy(table[:, 784].astype(numpy.int64))
+    generator = torch.Generator().manual_seed(0)
+    loader = torch.utils.data.DataLoader(torch.utils.data.TensorDataset(images, labels), batch_size=64,
+                                         shuffle=True, drop_last=True, generator=generator)
+    torch.manual_seed(0)
+    model = cnn_model()
+    optimizer = torch.optim.SGD(model.parameters(), lr=0.01, momentum=0.9)
+    loss_function = torch.nn.CrossEntropyLoss()
+
+    def step(inputs, targets):
+        optimizer.zero_grad()
+        loss_function(model(inputs), targets).backward()
+        optimizer.step()
+
+    fixed_inputs, fixed_targets = next(iter(loader))
+    fixed_seconds = loader_seconds = 0.0
+    fixed_steps = loader_steps = 0
+    deadline = time.perf_counter() + seconds
+    while True:
+        start = time.perf_counter()
+        steps = 0
+        for inputs, targets in loader:
+            step(inputs, targets)
+            steps += 1
+        loader_seconds += time.perf_counter() - start
+        loader_steps += steps
+        start = time.perf_counter()
+        for _ in range(steps):
+            step(fixed_inputs, fixed_targets)
+        fixed_seconds += time.perf_counter() - start
+        fixed_steps += steps
+        if time.perf_counter() >= deadline:
+            break
+    per_loader, per_fixed = loader_seconds / loader_steps, fixed_seconds / fixed_steps
+    return (per_loader - per_fixed) / per_fixed * 100
+
+
 SUITES = {
     "core": [("gemm", gemm, "GFLOP/s", True), ("small-op", small_op, "us/op", False)],
     "nn": [("mlp-train", mlp_train, "samples/s", True), ("mlp-infer-b1", mlp_infer_b1, "us", False),
            ("cnn-train", cnn_train, "samples/s", True), ("gpt-train", gpt_train, "tokens/s", True)],
+    "data": [("cnn-train-loader-overhead", cnn_train_loader_overhead, "% of step", False)],
 }
 
 

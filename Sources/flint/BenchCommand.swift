@@ -8,16 +8,18 @@ struct BenchCommand: ParsableCommand {
         commandName: "bench",
         abstract: "Measure Flint and PyTorch side by side and print the ratio (higher is better for Flint).",
         discussion: """
-            Suites: core (gemm, small-op), nn (mlp-train, mlp-infer-b1, cnn-train, gpt-train). PyTorch runs from a virtual environment that
+            Suites: core (gemm, small-op), nn (mlp-train, mlp-infer-b1, cnn-train, gpt-train),
+            data (cnn-train-loader-overhead). PyTorch runs from a virtual environment that
             `scripts/install-peers.sh` makes (`make bench` runs it); without it the peer is null,
             with the reason.
             Example:
               flint bench core --json
               flint bench nn --json
+              flint bench data --json
             """
     )
 
-    @Argument(help: "The suites to run: core, nn.")
+    @Argument(help: "The suites to run: core, nn, data.")
     var suites: [String] = ["core"]
 
     @Flag(name: .long, help: "Print one JSON object per workload.")

@@ -15,6 +15,7 @@ enum BenchSuite {
     static let all: [String: [BenchWorkload]] = [
         "core": CoreWorkloads.all,
         "nn": NNWorkloads.all,
+        "data": DataWorkloads.all,
     ]
 }
 
