@@ -24,6 +24,19 @@ extension Tensor {
         let weightData = weight.map(contiguousData), biasData = bias.map(contiguousData)
         let output = Tensor(uninitializedShape: shape, dtype: dtype)
         let mean = Tensor(uninitializedShape: [rows], dtype: dtype), inverseDeviation = Tensor(uninitializedShape: [rows], dtype: dtype)
+        func runFloat() {
+            let input = source.pointer(as: Float.self), out = output.pointer(as: Float.self)
+            let means = mean.pointer(as: Float.self), inverse = inverseDeviation.pointer(as: Float.self)
+            let scale = weightData.map { UnsafePointer($0.pointer(as: Float.self)) }
+            let shift = biasData.map { UnsafePointer($0.pointer(as: Float.self)) }
+            let epsilon = Float(eps)
+            parallelChunks(rows, costPerItem: length * 4) { range in
+                for row in range {
+                    (means[row], inverse[row]) = layerNormRowFloat(input + row * length, out + row * length, length: length,
+                                                                   scale: scale, shift: shift, epsilon: epsilon)
+                }
+            }
+        }
         func run<T: FloatElement>(_ type: T.Type) {
             let input = source.pointer(as: T.self), out = output.pointer(as: T.self)
             let means = mean.pointer(as: T.self), inverse = inverseDeviation.pointer(as: T.self)
@@ -50,7 +63,7 @@ extension Tensor {
             }
         }
         withExtendedLifetime((source, weightData, biasData)) {
-            if dtype == .float32 { run(Float.self) } else { run(Double.self) }
+            if dtype == .float32 { runFloat() } else { run(Double.self) }
         }
         let inputs = [self] + [weight, bias].compactMap { $0 }
         return recordGradient(output, inputs: inputs) {
@@ -69,6 +82,22 @@ func layerNormBackward(_ input: Tensor, weight: Tensor?, bias: Tensor?, mean: Te
     let weightData = weight.map(contiguousData)
     let inputGradient = Tensor(uninitializedShape: input.shape, dtype: input.dtype)
     let weightGradient = Tensor.zeros([length], dtype: input.dtype), biasGradient = Tensor.zeros([length], dtype: input.dtype)
+    func runFloat() {
+        let x = source.pointer(as: Float.self), dy = gradient.pointer(as: Float.self), dx = inputGradient.pointer(as: Float.self)
+        let means = mean.pointer(as: Float.self), inverse = inverseStandardDeviation.pointer(as: Float.self)
+        let scale = weightData.map { UnsafePointer($0.pointer(as: Float.self)) }
+        parallelChunks(rows, costPerItem: length * 6) { range in
+            for row in range {
+                layerNormBackwardRowFloat(x + row * length, dy + row * length, dx + row * length, length: length,
+                                          scale: scale, mean: means[row], inverse: inverse[row])
+            }
+        }
+        let dWeight = weightGradient.pointer(as: Float.self), dBias = biasGradient.pointer(as: Float.self)
+        for row in 0..<rows {
+            layerNormParameterGradientRowFloat(x + row * length, dy + row * length, length: length, mean: means[row],
+                                               inverse: inverse[row], weightGradient: dWeight, biasGradient: dBias)
+        }
+    }
     func run<T: FloatElement>(_ type: T.Type) {
         let x = source.pointer(as: T.self), dy = gradient.pointer(as: T.self), dx = inputGradient.pointer(as: T.self)
         let means = mean.pointer(as: T.self), inverse = inverseStandardDeviation.pointer(as: T.self)
@@ -103,7 +132,7 @@ func layerNormBackward(_ input: Tensor, weight: Tensor?, bias: Tensor?, mean: Te
         }
     }
     withExtendedLifetime((source, gradient, weightData, mean, inverseStandardDeviation)) {
-        if input.dtype == .float32 { run(Float.self) } else { run(Double.self) }
+        if input.dtype == .float32 { runFloat() } else { run(Double.self) }
     }
     if input.requiresGrad { deliver(inputGradient, to: input) }
     if let weight, weight.requiresGrad { deliver(weightGradient.reshaped(weight.shape), to: weight) }

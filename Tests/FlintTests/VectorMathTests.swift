@@ -33,4 +33,28 @@ import Testing
         doubleOutput.sum().backward()
         #expect(isClose(single.grad!.to(.float64), double.grad!, tolerance: 1e-6))
     }
+
+    /// Float32 layer norm (eight lanes, then the scalar tail) against the float64 path: a row of 128,
+    /// one of 13 (one vector and a tail), with and without affine parameters.
+    @Test(arguments: [128, 13, 21]) func layerNormMatchesDoublePrecision(length: Int) throws {
+        Flint.seed(UInt64(length))
+        let input = Tensor.randn([6, length]) * 3 + 1, upstream = Tensor.randn([6, length])
+        let weight = Tensor.randn([length]), bias = Tensor.randn([length])
+        for affine in [true, false] {
+            // `requiringGrad()` marks the tensor itself (as PyTorch's `requires_grad_()`): fresh leaves each time.
+            let x32 = input.detach().requiringGrad(), x64 = input.to(.float64).requiringGrad()
+            let w32 = weight.detach().requiringGrad(), w64 = weight.to(.float64).requiringGrad()
+            let b32 = bias.detach().requiringGrad(), b64 = bias.to(.float64).requiringGrad()
+            let y32 = x32.layerNorm(normalizedShape: [length], weight: affine ? w32 : nil, bias: affine ? b32 : nil)
+            let y64 = x64.layerNorm(normalizedShape: [length], weight: affine ? w64 : nil, bias: affine ? b64 : nil)
+            #expect(isClose(y32.detach().to(.float64), y64.detach(), tolerance: 1e-5))
+            (y32 * upstream).sum().backward()
+            (y64 * upstream.to(.float64)).sum().backward()
+            #expect(isClose(try #require(x32.grad).to(.float64), try #require(x64.grad), tolerance: 1e-4))
+            if affine {
+                #expect(isClose(try #require(w32.grad).to(.float64), try #require(w64.grad), tolerance: 1e-4))
+                #expect(isClose(try #require(b32.grad).to(.float64), try #require(b64.grad), tolerance: 1e-4))
+            }
+        }
+    }
 }
