@@ -59,16 +59,17 @@ public final class ProgressBar: Callback {
         let isLast = progress.batchCount == progress.batch
         guard isLast || now - lastDrawn >= 100_000_000 else { return }
         lastDrawn = now
-        var parts = ["Epoch \(progress.epoch)/\(progress.epochs)"]
+        var parts: [String] = []
+        let title = "Epoch \(progress.epoch)/\(progress.epochs)"
         if let total = progress.batchCount, total > 0 {
             let filled = min(width, width * progress.batch / total)
             let bar = String(repeating: "=", count: filled) + (filled < width ? ">" : "")
                 + String(repeating: " ", count: max(0, width - filled - 1))
-            parts.append("[\(bar)] \(progress.batch)/\(total)")
+            parts.append("\(title) [\(bar)] \(progress.batch)/\(total)")
             let remaining = progress.seconds / Double(progress.batch) * Double(total - progress.batch)
             parts.append("ETA \(Self.duration(remaining))")
         } else {
-            parts.append("\(progress.batch) batches")
+            parts.append("\(title)  \(progress.batch) batches")
         }
         parts.append("\(Self.grouped(Double(progress.samples) / max(progress.seconds, 1e-9))) samples/s")
         parts.append("loss \(Self.number(progress.epochLoss))")
@@ -116,6 +117,7 @@ public final class ProgressBar: Callback {
 
     static func duration(_ seconds: Double) -> String {
         guard seconds.isFinite else { return "?" }
+        if seconds < 10 { return String(format: "%.2fs", seconds) }
         if seconds < 60 { return String(format: "%.1fs", seconds) }
         let whole = Int(seconds.rounded())
         return whole < 3600 ? "\(whole / 60)m\(String(format: "%02d", whole % 60))s" : "\(whole / 3600)h\(String(format: "%02d", whole / 60 % 60))m"
