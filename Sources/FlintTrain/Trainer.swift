@@ -14,7 +14,7 @@ import Foundation
 /// position so that a resumed run continues the same stream.
 ///
 /// ```swift
-/// let trainer = try Trainer(model: model, optimizer: Adam(model, learningRate: 1e-3),
+/// let trainer = try Trainer(model: model, optimizer: Adam(model.namedParameters(), learningRate: 1e-3),
 ///                           loss: { Loss.crossEntropy($0, $1) }, metrics: ["accuracy"],
 ///                           callbacks: [ProgressBar(), EarlyStopping(monitor: "val_loss", patience: 5)],
 ///                           seed: 42)
@@ -75,7 +75,7 @@ public final class Trainer {
     ///   - seed: seeds ``randomGenerator`` (dropout masks during training).
     ///
     /// ```swift
-    /// let trainer = try Trainer(model: model, optimizer: SGD(model, learningRate: 0.1),
+    /// let trainer = try Trainer(model: model, optimizer: SGD(model.namedParameters(), learningRate: 0.1),
     ///                           loss: { Loss.meanSquaredError($0, $1) }, metrics: ["rmse", "r2"])
     /// ```
     public init(model: Module, optimizer: any Optimizer, loss: @escaping (Tensor, Tensor) -> Tensor,

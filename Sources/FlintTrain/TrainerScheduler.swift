@@ -4,7 +4,7 @@ import FlintOptim
 /// for ``ReduceLROnPlateau``, once per epoch with a monitored value.
 ///
 /// ```swift
-/// let optimizer = SGD(model, learningRate: 0.1, momentum: 0.9)
+/// let optimizer = SGD(model.namedParameters(), learningRate: 0.1, momentum: 0.9)
 /// let stepped = LearningRateScheduler(StepLR(optimizer, stepSize: 10))               // per epoch
 /// let cycled = LearningRateScheduler(OneCycleLR(optimizer, maxLearningRate: 0.1, totalSteps: 1000))  // per batch
 /// let plateau = LearningRateScheduler(ReduceLROnPlateau(optimizer, patience: 3), monitor: "val_loss")
