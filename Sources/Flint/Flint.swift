@@ -27,6 +27,20 @@ public enum Flint {
     /// ```
     public static func seed(_ value: UInt64) { RandomGenerator.shared.reseed(value) }
 
+    /// The shared random generator's position: read it to save it (in a checkpoint), set it to
+    /// replay the same random values from there.
+    ///
+    /// ```swift
+    /// let saved = Flint.randomState
+    /// let mask = Tensor.bernoulli([4], probability: 0.5)
+    /// Flint.randomState = saved
+    /// let again = Tensor.bernoulli([4], probability: 0.5)   // equal to mask
+    /// ```
+    public static var randomState: RandomState {
+        get { RandomGenerator.shared.state }
+        set { RandomGenerator.shared.state = newValue }
+    }
+
     /// The number of threads Flint's kernels and matrix products use (default: the
     /// `FLINT_NUM_THREADS` environment variable, else every core). OpenBLAS itself always runs
     /// single-threaded: Flint splits large products over its own threads.

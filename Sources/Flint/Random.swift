@@ -16,7 +16,7 @@ public final class RandomGenerator: Sendable {
         var key: UInt64
         var counter: UInt64
     }
-    private let state: Mutex<State>
+    private let storage: Mutex<State>
 
     /// A generator starting from `seed`.
     ///
@@ -24,7 +24,7 @@ public final class RandomGenerator: Sendable {
     /// let generator = RandomGenerator(seed: 42)
     /// ```
     public init(seed: UInt64) {
-        state = Mutex(State(key: seed, counter: 0))
+        storage = Mutex(State(key: seed, counter: 0))
     }
 
     /// The generator every random function uses unless given another; seeded with 0 at start.
@@ -40,13 +40,55 @@ public final class RandomGenerator: Sendable {
     /// generator.reseed(42)
     /// ```
     public func reseed(_ seed: UInt64) {
-        state.withLock { $0 = State(key: seed, counter: 0) }
+        effective.storage.withLock { $0 = State(key: seed, counter: 0) }
+    }
+
+    /// The generator's position: its key (from the seed) and the next counter. Reading it and
+    /// setting it back later replays exactly the same values from that point (what a training
+    /// checkpoint stores so that a resumed run draws the same dropout masks).
+    ///
+    /// ```swift
+    /// let saved = RandomGenerator.shared.state
+    /// let a = Tensor.rand([3])
+    /// RandomGenerator.shared.state = saved
+    /// let b = Tensor.rand([3])   // equal to a
+    /// ```
+    public var state: RandomState {
+        get {
+            let target = effective
+            return target.storage.withLock { RandomState(key: $0.key, counter: $0.counter) }
+        }
+        set {
+            let target = effective
+            target.storage.withLock { $0 = State(key: newValue.key, counter: newValue.counter) }
+        }
+    }
+
+    /// Runs `body` with `generator` standing in for ``shared`` in this task (or on this thread
+    /// outside tasks): every draw from the shared generator, ``Flint/seed(_:)`` and
+    /// ``Flint/randomState`` inside `body` use `generator` instead, so that a run is reproducible
+    /// whatever other threads or tests draw from the shared generator meanwhile (like
+    /// `torch.random.fork_rng`, but without touching the shared stream).
+    ///
+    /// ```swift
+    /// let model = RandomGenerator.withShared(RandomGenerator(seed: 7)) { Linear(4, 3) }
+    /// ```
+    public static func withShared<Result>(_ generator: RandomGenerator, _ body: () throws -> Result) rethrows -> Result {
+        try $scopedShared.withValue(generator, operation: body)
+    }
+
+    @TaskLocal private static var scopedShared: RandomGenerator?
+
+    /// The generator that draws happen on: the scoped stand-in when this is the shared generator.
+    private var effective: RandomGenerator {
+        guard self === RandomGenerator.shared, let scoped = RandomGenerator.scopedShared else { return self }
+        return scoped
     }
 
     /// Fills `count` 32-bit random words.
     func words(_ count: Int) -> [UInt32] {
         let blocks = (count + 3) / 4
-        let (key, start) = state.withLock { current -> (UInt64, UInt64) in
+        let (key, start) = effective.storage.withLock { current -> (UInt64, UInt64) in
             defer { current.counter &+= UInt64(blocks) }
             return (current.key, current.counter)
         }
@@ -79,6 +121,30 @@ public final class RandomGenerator: Sendable {
     /// Uniform floats in [0, 1) with 24 random bits each.
     func uniformFloats(_ count: Int) -> [Float] {
         words(count).map { Float($0 >> 8) * 0x1p-24 }
+    }
+}
+
+/// A random generator's position (its key and next counter), to save and restore with
+/// ``RandomGenerator/state`` or ``Flint/randomState``.
+///
+/// ```swift
+/// let saved = Flint.randomState
+/// print(saved.key, saved.counter)
+/// ```
+public struct RandomState: Sendable, Equatable, Codable {
+    /// The key the seed set.
+    public var key: UInt64
+    /// The counter the next draw starts from.
+    public var counter: UInt64
+
+    /// A position from its parts.
+    ///
+    /// ```swift
+    /// RandomGenerator.shared.state = RandomState(key: 42, counter: 0)   // as Flint.seed(42)
+    /// ```
+    public init(key: UInt64, counter: UInt64) {
+        self.key = key
+        self.counter = counter
     }
 }
 
