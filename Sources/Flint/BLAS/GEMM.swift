@@ -12,6 +12,11 @@ enum GEMM {
     /// Multiply-adds below which a matrix-vector product runs on one thread: it streams its matrix
     /// from memory, so two cores pay off much earlier than for a product that computes.
     static let smallMatrixVectorWork = 1 << 14
+    /// Multiply-adds from which a product goes to OpenBLAS's own threads instead: a product this
+    /// large (1024x1024x256 and up) gains from OpenBLAS sharing packed panels between its threads
+    /// (measured on 1024^3: 175 GFLOP/s against 145-175 split in halves), and runs long enough that
+    /// waking OpenBLAS's threads costs nothing. No product of the nn benchmarks is this large.
+    static let largeProductWork = 1 << 28
     /// Output rows or columns per part are a multiple of this, the width OpenBLAS's kernels block by.
     private static let partAlignment = 16
 
@@ -33,6 +38,13 @@ enum GEMM {
         }
         let threads = ThreadSettings.threadCount
         let matrixVector = m == 1 || n == 1
+        if threads > 1, !forceBuiltin, !matrixVector, m &* n &* k >= largeProductWork, let library = BLASLibrary.shared {
+            library.threadCount = threads
+            defer { library.threadCount = 1 }
+            multiplyOnOneThread(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, alpha: alpha,
+                                a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc, forceBuiltin: false)
+            return
+        }
         if threads > 1, m &* n &* k >= (matrixVector ? smallMatrixVectorWork : smallProductWork),
            max(m, n) >= 2 * partAlignment {
             // Split the longer side of the output; each part is an independent product.
@@ -61,7 +73,8 @@ enum GEMM {
                             a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc, forceBuiltin: forceBuiltin)
     }
 
-    /// One product on the calling thread (OpenBLAS is set to one thread when Flint loads it).
+    /// One product on the calling thread (OpenBLAS is set to one thread when Flint loads it, and
+    /// only a product of `largeProductWork` or more sets it to more for its duration).
     private static func multiplyOnOneThread<T: FloatElement>(
         transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int, alpha: T,
         a: UnsafePointer<T>, lda: Int, b: UnsafePointer<T>, ldb: Int,
