@@ -189,16 +189,62 @@ public struct Preprocessing: Codable, Equatable, Sendable {
     public var featureScale: [Double]?
     /// The largest raw pixel value; features are divided by it (nil: no pixel scaling).
     public var pixelMaximum: Double?
+    /// Regression: the training targets' mean, subtracted before training (the model learns
+    /// standardized targets; predictions are mapped back with ``restoreTargets(_:)``).
+    public var targetMean: Double?
+    /// Regression: the training targets' standard deviation (1 when constant).
+    public var targetScale: Double?
 
     /// Preprocessing with the given parts.
     ///
     /// ```swift
     /// let preprocessing = Preprocessing(featureMean: [5.8], featureScale: [0.8])
     /// ```
-    public init(featureMean: [Double]? = nil, featureScale: [Double]? = nil, pixelMaximum: Double? = nil) {
+    public init(featureMean: [Double]? = nil, featureScale: [Double]? = nil, pixelMaximum: Double? = nil,
+                targetMean: Double? = nil, targetScale: Double? = nil) {
         self.featureMean = featureMean
         self.featureScale = featureScale
         self.pixelMaximum = pixelMaximum
+        self.targetMean = targetMean
+        self.targetScale = targetScale
+    }
+
+    /// This preprocessing plus target standardization fitted on regression `targets` `[n]`.
+    ///
+    /// ```swift
+    /// let preprocessing = Preprocessing.standardization(fittedOn: features).standardizingTargets(fittedOn: targets)
+    /// ```
+    public func standardizingTargets(fittedOn targets: Tensor) -> Preprocessing {
+        precondition(targets.count > 0, "Preprocessing.standardizingTargets: needs at least one target")
+        let values = targets.scalars(as: Double.self)
+        let mean = values.reduce(0, +) / Double(values.count)
+        let deviation = (values.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(values.count)).squareRoot()
+        var result = self
+        result.targetMean = mean
+        result.targetScale = deviation > 0 && deviation.isFinite ? deviation : 1
+        return result
+    }
+
+    /// Regression targets as the model learns them: `(targets - targetMean) / targetScale`, float32.
+    ///
+    /// ```swift
+    /// let trainingTargets = preprocessing.standardizeTargets(targets)
+    /// ```
+    public func standardizeTargets(_ targets: Tensor) -> Tensor {
+        let values = targets.to(.float64)
+        guard let targetMean, let targetScale else { return values.to(.float32) }
+        return ((values - targetMean) / targetScale).to(.float32)
+    }
+
+    /// Model outputs in the targets' own units: `outputs * targetScale + targetMean` (float64).
+    ///
+    /// ```swift
+    /// let predictedPrices = config.preprocessing.restoreTargets(model(inputs))
+    /// ```
+    public func restoreTargets(_ outputs: Tensor) -> Tensor {
+        let values = outputs.to(.float64)
+        guard let targetMean, let targetScale else { return values }
+        return values * targetScale + targetMean
     }
 
     /// No preprocessing: features are only converted to float32.
@@ -264,6 +310,9 @@ public struct Preprocessing: Codable, Equatable, Sendable {
             guard featureMean.allSatisfy(\.isFinite), featureScale.allSatisfy({ $0.isFinite && $0 != 0 }) else {
                 throw RecipeError("preprocessing statistics must be finite, with non-zero scales")
             }
+        }
+        if (targetMean == nil) != (targetScale == nil) || !(targetMean ?? 0).isFinite || !((targetScale ?? 1).isFinite && targetScale != 0) {
+            throw RecipeError("preprocessing needs a finite targetMean and a finite non-zero targetScale, or neither")
         }
         if let pixelMaximum, !(pixelMaximum > 0 && pixelMaximum.isFinite) {
             throw RecipeError("preprocessing pixelMaximum must be positive, got \(pixelMaximum)")

@@ -45,7 +45,7 @@ public enum RunEvaluation {
     }
 
     /// The ``metricNames(for:)`` metrics of `model` on `data` (computed with ``MetricCollection`` from
-    /// softmax probabilities for classifiers).
+    /// softmax probabilities for classifiers; for regression in the targets' own units).
     ///
     /// ```swift
     /// let metrics = try RunEvaluation.evaluate(model: model, config: config, data: prepared)
@@ -56,7 +56,8 @@ public enum RunEvaluation {
         if config.isClassifier {
             try metrics.update(predictions: outputs.softmax(axis: -1), targets: data.targets)
         } else {
-            try metrics.update(predictions: outputs.reshaped([-1]), targets: data.targets.to(.float64).reshaped([-1]))
+            let restore = config.preprocessing.restoreTargets
+            try metrics.update(predictions: restore(outputs).reshaped([-1]), targets: restore(data.targets).reshaped([-1]))
         }
         return try metrics.compute()
     }
@@ -88,7 +89,8 @@ public struct RunPredictions: Sendable {
         let outputs = RunEvaluation.outputs(of: model, inputs: inputs, batchSize: batchSize).to(.float64)
         let rows = outputs.shape[0]
         if !config.isClassifier {
-            return RunPredictions(classes: nil, probabilities: nil, values: outputs.reshaped([rows]).scalars(as: Double.self), classNames: [])
+            let values = config.preprocessing.restoreTargets(outputs).reshaped([rows]).scalars(as: Double.self)
+            return RunPredictions(classes: nil, probabilities: nil, values: values, classNames: [])
         }
         let columns = config.outputCount
         let flat = outputs.softmax(axis: -1).scalars(as: Double.self)

@@ -175,7 +175,8 @@ extension ModelConfig {
     }
 
     /// Labeled rows ready for this model: inputs as ``modelInputs(_:)`` and targets as the trainer
-    /// takes them (int64 `[n]` class indices, or float32 `[n, 1]` values). Labels out of the model's
+    /// takes them (int64 `[n]` class indices, or float32 `[n, 1]` values, standardized when the
+    /// preprocessing has target statistics). Labels out of the model's
     /// range, or a task that differs from the model's, throw.
     ///
     /// ```swift
@@ -187,7 +188,7 @@ extension ModelConfig {
         }
         if isClassifier { try DataFileLoader.checkLabels(data, classCount: outputCount) }
         let inputs = try modelInputs(data.features)
-        let targets = isClassifier ? data.targets : data.targets.to(.float32).reshaped([data.sampleCount, 1])
+        let targets = isClassifier ? data.targets : preprocessing.standardizeTargets(data.targets).reshaped([data.sampleCount, 1])
         return PreparedData(inputs: inputs, targets: targets)
     }
 }

@@ -25,7 +25,7 @@ public struct TrainingData: Sendable {
 
     /// Splits `loaded` (seeded; stratified by class for classification; a predefined test split is
     /// kept as the test), fits the preprocessing on the training rows (pixel scaling for image data,
-    /// standardization otherwise) and shapes every part for `recipe`. A recipe that needs images on
+    /// standardization otherwise; regression targets standardized too) and shapes every part for `recipe`. A recipe that needs images on
     /// tabular data throws.
     ///
     /// ```swift
@@ -50,12 +50,13 @@ public struct TrainingData: Sendable {
         guard parts.train.sampleCount > 0, parts.test.sampleCount > 0 else {
             throw RunDirectoryError(.incompatibleData, "'\(data.name)' has \(data.sampleCount) rows: too few to split into training and test rows")
         }
-        let preprocessing: Preprocessing
+        var preprocessing: Preprocessing
         if data.imageShape != nil, let maximum = data.pixelMaximum {
             preprocessing = .pixelScaling(maximum: maximum)
         } else {
             preprocessing = .standardization(fittedOn: parts.train.features)
         }
+        if data.task == .regression { preprocessing = preprocessing.standardizingTargets(fittedOn: parts.train.targets) }
         let inputShape = recipe.needsImages ? data.imageShape! : [data.featureCount]
         let config = ModelConfig(recipe: recipe, options: options, inputShape: inputShape, task: data.task,
                                  outputCount: data.task == .classification ? data.classCount : 1, classNames: data.classNames,
@@ -101,6 +102,15 @@ public enum DataSplitName: String, CaseIterable, Sendable {
     }
 }
 
+extension LoadedDataset {
+    /// Every row: the data followed by the predefined test part, if any.
+    ///
+    /// ```swift
+    /// try DataSource("fashion-mnist").load().allRows.sampleCount  // 70000
+    /// ```
+    public var allRows: LabeledData { test.map { data.appending($0) } ?? data }
+}
+
 extension DataSplitSpec {
     /// The train, validation and test rows of `loaded` under this split: a predefined test split is
     /// the test and the rest is divided into train and validation; otherwise all three come from the
@@ -130,7 +140,7 @@ extension DataSplitSpec {
     /// ```
     public func rows(_ split: DataSplitName, of loaded: LoadedDataset) throws -> LabeledData {
         switch split {
-        case .all: return loaded.test.map { loaded.data.appending($0) } ?? loaded.data
+        case .all: return loaded.allRows
         case .train: return try parts(of: loaded).train
         case .validation: return try parts(of: loaded).validation
         case .test: return try parts(of: loaded).test
