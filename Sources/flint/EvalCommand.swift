@@ -18,7 +18,7 @@ struct EvalCommand: ParsableCommand {
             Examples:
               flint eval --run runs/digits --dataset digits
               flint eval --run runs/iris --dataset iris --split validation --json
-              flint eval --run runs/mnist --dataset t10k-images-idx3-ubyte.gz --labels t10k-labels-idx1-ubyte.gz
+              flint eval --run runs/mnist --dataset images.idx.gz --labels labels.idx.gz
             """
     )
 
