@@ -11,8 +11,12 @@ struct FlintCommand: ParsableCommand {
               flint info --json
               flint bench core --json
               flint datasets
+              flint eval --run runs/digits --dataset digits
+              flint predict --run runs/digits --input images.npy --output predictions.csv
+              flint summary --run runs/digits
             """,
         version: "0.1.0",
-        subcommands: [InfoCommand.self, BenchCommand.self, DatasetsCommand.self]
+        subcommands: [InfoCommand.self, BenchCommand.self, DatasetsCommand.self, EvalCommand.self, PredictCommand.self,
+                      SummaryCommand.self]
     )
 }
