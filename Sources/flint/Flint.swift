@@ -8,6 +8,7 @@ struct FlintCommand: ParsableCommand {
         abstract: "Flint: machine learning in Swift.",
         discussion: """
             Examples:
+              flint train --recipe cnn --dataset digits --epochs 8 --out runs/digits
               flint info --json
               flint bench core --json
               flint datasets
@@ -16,7 +17,7 @@ struct FlintCommand: ParsableCommand {
               flint summary --run runs/digits
             """,
         version: "0.1.0",
-        subcommands: [InfoCommand.self, BenchCommand.self, DatasetsCommand.self, EvalCommand.self, PredictCommand.self,
+        subcommands: [TrainCommand.self, InfoCommand.self, BenchCommand.self, DatasetsCommand.self, EvalCommand.self, PredictCommand.self,
                       SummaryCommand.self]
     )
 }
