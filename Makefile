@@ -12,18 +12,20 @@ setup:
 build: setup
 	$(SWIFT) build $(RELEASE_FLAGS)
 
-## The main job: build in release and train a network on the bundled digits dataset.
+## The main job: build in release, train the CNN recipe on the bundled digits, evaluate it, save it.
 demo: setup
-	$(SWIFT) build $(RELEASE_FLAGS) --product DigitsDemo
 	$(SWIFT) build $(RELEASE_FLAGS) --product flint
 	@.build/release/flint info
-	@.build/release/DigitsDemo
+	.build/release/flint train --recipe cnn --dataset digits --epochs 8 --out runs/digits-cnn --overwrite
+	.build/release/flint eval --run runs/digits-cnn --dataset digits
 
 ## The whole test suite (with TensorBoard's reader in .venv-test when pip can install it).
 test: setup
 	@scripts/install-test-peers.sh
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
+	$(SWIFT) build $(RELEASE_FLAGS) --product flint
+	scripts/check-accuracy.sh .build/release/flint
 
 ## The README's first example: one sigmoid neuron, by hand and with autograd.
 example: setup

@@ -45,11 +45,6 @@ let package = Package(
         .target(name: "FlintExamples", dependencies: ["Flint"], path: "Examples/FlintExamples"),
         // The README's first example, runnable: `swift run SigmoidNeuron`.
         .executableTarget(name: "SigmoidNeuron", dependencies: ["Flint", "FlintExamples"], path: "Examples/SigmoidNeuron"),
-        // The demo `make demo` runs: a network trained on the bundled digits with the core API.
-        .executableTarget(
-            name: "DigitsDemo", dependencies: ["Flint"], path: "Examples/DigitsDemo",
-            exclude: ["DATA-LICENSE.md"], resources: [.copy("digits.csv")]
-        ),
         // Shared test helpers: finite-difference gradient checks, tolerance comparisons, fixtures.
         .target(name: "FlintTestSupport", dependencies: ["Flint"]),
         .testTarget(
