@@ -26,6 +26,10 @@ public final class DataLoader: Sequence, Sendable {
     }
 
     /// A function that stacks samples into a batch.
+    ///
+    /// ```swift
+    /// let loader = try DataLoader(dataset, batchSize: 8, collate: { samples in Batch.stacking(samples) })
+    /// ```
     public typealias Collate = @Sendable ([Sample]) -> Batch
 
     /// The number of samples per batch (the last one may be smaller unless ``dropLast``).

@@ -68,11 +68,25 @@ public struct Batch: Sendable {
 /// ```
 public protocol Dataset: Sendable {
     /// The number of samples.
+    ///
+    /// ```swift
+    /// TensorDataset(inputs: Tensor.zeros([150, 4]), targets: Tensor.zeros([150])).count  // 150
+    /// ```
     var count: Int { get }
     /// The sample at `index`, in `0..<count`.
+    ///
+    /// ```swift
+    /// let sample = dataset[0]
+    /// print(sample.input.shape, sample.target)
+    /// ```
     subscript(index: Int) -> Sample { get }
     /// The samples at `indices` stacked into a batch. The default reads each sample and stacks them
     /// with ``Batch/stacking(_:)``.
+    ///
+    /// ```swift
+    /// let batch = dataset.batch(at: [0, 5, 9])
+    /// batch.count  // 3
+    /// ```
     func batch(at indices: [Int]) -> Batch
 }
 

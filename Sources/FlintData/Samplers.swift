@@ -12,8 +12,16 @@ import Flint
 /// ```
 public protocol Sampler: Sendable {
     /// The number of positions each epoch yields.
+    ///
+    /// ```swift
+    /// try RandomSampler(count: 100, seed: 1).count  // 100
+    /// ```
     var count: Int { get }
     /// The positions for `epoch`, in visiting order.
+    ///
+    /// ```swift
+    /// let order = try RandomSampler(count: 10, seed: 1).indices(epoch: 3)  // the same order every time for epoch 3
+    /// ```
     func indices(epoch: Int) -> [Int]
 }
 

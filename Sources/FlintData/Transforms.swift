@@ -11,6 +11,15 @@ import Flint
 /// ```
 public protocol Transform: Sendable {
     /// The transformed tensor; random choices come from `generator`.
+    ///
+    /// ```swift
+    /// struct AddNoise: Transform {
+    ///     var standardDeviation = 0.1
+    ///     func apply(_ input: Tensor, generator: RandomGenerator) -> Tensor {
+    ///         input + Tensor.randn(input.shape, dtype: input.dtype, generator: generator) * standardDeviation
+    ///     }
+    /// }
+    /// ```
     func apply(_ input: Tensor, generator: RandomGenerator) -> Tensor
 }
 

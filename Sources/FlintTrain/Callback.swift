@@ -59,27 +59,95 @@ public struct BatchProgress: Sendable, Equatable {
 /// ```
 public protocol Callback: AnyObject {
     /// Training is about to start (after a resume, ``Trainer/history`` already holds the earlier epochs).
+    ///
+    /// ```swift
+    /// final class Announce: Callback {
+    ///     func fitBegan(_ trainer: Trainer, epochs: Int) throws { print("training to epoch \(epochs)") }
+    /// }
+    /// ```
     func fitBegan(_ trainer: Trainer, epochs: Int) throws
     /// An epoch (1-based) is about to start.
+    ///
+    /// ```swift
+    /// final class EpochAnnouncer: Callback {
+    ///     func epochBegan(_ trainer: Trainer, epoch: Int) throws { print("epoch \(epoch) at lr \(trainer.learningRate)") }
+    /// }
+    /// ```
     func epochBegan(_ trainer: Trainer, epoch: Int) throws
     /// A batch has been trained on (the optimizer has stepped).
+    ///
+    /// ```swift
+    /// final class EveryHundredSteps: Callback {
+    ///     func batchEnded(_ trainer: Trainer, _ progress: BatchProgress) throws {
+    ///         if progress.step % 100 == 0 { print(progress.step, progress.epochLoss) }
+    ///     }
+    /// }
+    /// ```
     func batchEnded(_ trainer: Trainer, _ progress: BatchProgress) throws
     /// An epoch ended; `logs` holds its values (`loss`, `val_…`, `lr`, …) and a callback may add its own.
+    ///
+    /// ```swift
+    /// final class StopAtNinetyNine: Callback {
+    ///     func epochEnded(_ trainer: Trainer, epoch: Int, logs: inout [String: Double]) throws {
+    ///         if (logs["val_accuracy"] ?? 0) >= 0.99 { trainer.requestStop("val_accuracy reached 0.99") }
+    ///     }
+    /// }
+    /// ```
     func epochEnded(_ trainer: Trainer, epoch: Int, logs: inout [String: Double]) throws
     /// Training ended: after the last epoch, a stop request, or with `error` (NaN loss, Ctrl-C, …).
+    ///
+    /// ```swift
+    /// final class SaveOnExit: Callback {
+    ///     func fitEnded(_ trainer: Trainer, history: TrainingHistory, error: (any Error)?) {
+    ///         try? trainer.model.save(to: URL(fileURLWithPath: "last-model.safetensors"))
+    ///     }
+    /// }
+    /// ```
     func fitEnded(_ trainer: Trainer, history: TrainingHistory, error: (any Error)?)
 }
 
 extension Callback {
     /// Does nothing.
+    ///
+    /// ```swift
+    /// final class Quiet: Callback {}   // every hook does nothing
+    /// ```
     public func fitBegan(_ trainer: Trainer, epochs: Int) throws {}
     /// Does nothing.
+    ///
+    /// ```swift
+    /// final class EpochPrinter: Callback {   // only epochBegan is implemented; the other hooks do nothing
+    ///     func epochBegan(_ trainer: Trainer, epoch: Int) throws { print("epoch", epoch) }
+    /// }
+    /// ```
     public func epochBegan(_ trainer: Trainer, epoch: Int) throws {}
     /// Does nothing.
+    ///
+    /// ```swift
+    /// final class LossPrinter: Callback {
+    ///     func batchEnded(_ trainer: Trainer, _ progress: BatchProgress) throws { print(progress.step, progress.loss) }
+    /// }
+    /// ```
     public func batchEnded(_ trainer: Trainer, _ progress: BatchProgress) throws {}
     /// Does nothing.
+    ///
+    /// ```swift
+    /// final class AddTime: Callback {
+    ///     func epochEnded(_ trainer: Trainer, epoch: Int, logs: inout [String: Double]) throws {
+    ///         logs["wall_time"] = Date().timeIntervalSince1970
+    ///     }
+    /// }
+    /// ```
     public func epochEnded(_ trainer: Trainer, epoch: Int, logs: inout [String: Double]) throws {}
     /// Does nothing.
+    ///
+    /// ```swift
+    /// final class Report: Callback {
+    ///     func fitEnded(_ trainer: Trainer, history: TrainingHistory, error: (any Error)?) {
+    ///         print(error == nil ? "finished after \(history.epochs.count) epochs" : "failed: \(error!)")
+    ///     }
+    /// }
+    /// ```
     public func fitEnded(_ trainer: Trainer, history: TrainingHistory, error: (any Error)?) {}
 }
 

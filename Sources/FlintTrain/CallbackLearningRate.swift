@@ -40,16 +40,37 @@ public final class LearningRateMonitor: Callback {
     }
 
     /// Records the starting rate.
+    ///
+    /// ```swift
+    /// let monitor = LearningRateMonitor(interval: .batch)
+    /// trainer.callbacks.append(monitor)           // Trainer.fit calls the hooks
+    /// try trainer.fit(training: trainLoader, epochs: 3)
+    /// print(monitor.entries.map(\.learningRate))
+    /// ```
     public func fitBegan(_ trainer: Trainer, epochs: Int) throws {
         record(trainer, epoch: trainer.epoch + 1)
     }
 
     /// Records the rate for the next step (per-batch interval).
+    ///
+    /// ```swift
+    /// let monitor = LearningRateMonitor(interval: .batch)
+    /// trainer.callbacks.append(monitor)           // Trainer.fit calls the hooks
+    /// try trainer.fit(training: trainLoader, epochs: 3)
+    /// print(monitor.entries.map(\.learningRate))
+    /// ```
     public func batchEnded(_ trainer: Trainer, _ progress: BatchProgress) throws {
         if interval == .batch { record(trainer, epoch: progress.epoch) }
     }
 
     /// Records the rate for the next epoch (per-epoch interval).
+    ///
+    /// ```swift
+    /// let monitor = LearningRateMonitor(interval: .batch)
+    /// trainer.callbacks.append(monitor)           // Trainer.fit calls the hooks
+    /// try trainer.fit(training: trainLoader, epochs: 3)
+    /// print(monitor.entries.map(\.learningRate))
+    /// ```
     public func epochEnded(_ trainer: Trainer, epoch: Int, logs: inout [String: Double]) throws {
         if interval == .epoch { record(trainer, epoch: epoch) }
     }

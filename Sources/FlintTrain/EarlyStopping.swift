@@ -50,6 +50,13 @@ public final class EarlyStopping: Callback {
     }
 
     /// Resets, then replays the restored history after a resume.
+    ///
+    /// ```swift
+    /// let stopper = EarlyStopping(monitor: "val_loss", patience: 3, restoreBestWeights: true)
+    /// trainer.callbacks.append(stopper)           // Trainer.fit calls the hooks
+    /// try trainer.fit(training: trainLoader, validation: validationLoader, epochs: 100)
+    /// print(stopper.stoppedEpoch ?? 100, stopper.best!.value)
+    /// ```
     public func fitBegan(_ trainer: Trainer, epochs: Int) throws {
         best = nil
         wait = 0
@@ -61,6 +68,13 @@ public final class EarlyStopping: Callback {
     }
 
     /// Records the epoch's value and asks the trainer to stop when patience has run out.
+    ///
+    /// ```swift
+    /// let stopper = EarlyStopping(monitor: "val_loss", patience: 3, restoreBestWeights: true)
+    /// trainer.callbacks.append(stopper)           // Trainer.fit calls the hooks
+    /// try trainer.fit(training: trainLoader, validation: validationLoader, epochs: 100)
+    /// print(stopper.stoppedEpoch ?? 100, stopper.best!.value)
+    /// ```
     public func epochEnded(_ trainer: Trainer, epoch: Int, logs: inout [String: Double]) throws {
         let value = try monitoredValue(monitor, in: logs, by: "EarlyStopping")
         if record(value, epoch: epoch) {
@@ -72,6 +86,13 @@ public final class EarlyStopping: Callback {
     }
 
     /// Puts the best weights back (when asked to and they differ from the last epoch's).
+    ///
+    /// ```swift
+    /// let stopper = EarlyStopping(monitor: "val_loss", patience: 3, restoreBestWeights: true)
+    /// trainer.callbacks.append(stopper)           // Trainer.fit calls the hooks
+    /// try trainer.fit(training: trainLoader, validation: validationLoader, epochs: 100)
+    /// print(stopper.stoppedEpoch ?? 100, stopper.best!.value)
+    /// ```
     public func fitEnded(_ trainer: Trainer, history: TrainingHistory, error: (any Error)?) {
         guard error == nil, restoreBestWeights, let bestWeights, best?.epoch != history.epochs.last?.epoch else { return }
         _ = try? trainer.model.loadStateDictionary(bestWeights)

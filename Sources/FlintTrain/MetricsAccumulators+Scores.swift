@@ -140,6 +140,10 @@ public enum RegressionMetricKind: String, Sendable, CaseIterable {
 /// ```
 public final class RegressionMetric: Metric {
     /// `mse`, `mae`, `rmse` or `r2`.
+    ///
+    /// ```swift
+    /// RegressionMetric(.rootMeanSquaredError).name  // "rmse"
+    /// ```
     public var name: String { kind.rawValue }
     /// Which metric.
     public let kind: RegressionMetricKind

@@ -12,14 +12,31 @@ import Flint
 /// ```
 public protocol Metric: AnyObject {
     /// The key under which the value is logged (`accuracy`, `f1_macro`, `roc_auc`, `rmse`, …).
+    ///
+    /// ```swift
+    /// Accuracy().name  // "accuracy"
+    /// ```
     var name: String { get }
     /// Adds one batch. Throws for bad data (a label out of range, a non-finite value), leaving the
     /// metric as it was before the call.
+    ///
+    /// ```swift
+    /// let accuracy = Accuracy()
+    /// try accuracy.update(predictions: Tensor([[0.1, 0.9], [0.8, 0.2]]), targets: Tensor([1, 1]))
+    /// ```
     func update(predictions: Tensor, targets: Tensor) throws
     /// The value over every batch since the last reset; throws when there were none or the metric is
     /// undefined on them.
+    ///
+    /// ```swift
+    /// try accuracy.compute()  // 0.5
+    /// ```
     func compute() throws -> Double
     /// Forgets every batch.
+    ///
+    /// ```swift
+    /// accuracy.reset()   // before the next epoch
+    /// ```
     func reset()
 }
 

@@ -49,5 +49,9 @@ public struct MetricsError: Error, CustomStringConvertible, Equatable {
     }
 
     /// The message.
+    ///
+    /// ```swift
+    /// do { _ = try Metrics.metric(named: "accuracy2") } catch let error as MetricsError { print(error.description) }
+    /// ```
     public var description: String { message }
 }

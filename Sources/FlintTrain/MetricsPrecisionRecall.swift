@@ -61,6 +61,11 @@ public struct ClassificationScores: Sendable, Equatable {
     /// ```
     public var precision: [Double] { zip(truePositives, predictedCounts).map { divide($0, $1) } }
     /// Recall per class: true positives over support.
+    ///
+    /// ```swift
+    /// let scores = try Metrics.precisionRecallF1(predictions: [0, 2, 1], targets: [0, 1, 1], classCount: 3)
+    /// scores.recall  // [1.0, 0.5, 0.0]
+    /// ```
     public var recall: [Double] { zip(truePositives, support).map { divide($0, $1) } }
     /// F1 per class: 2·TP / (support + predicted count), which equals 2PR/(P+R) where defined.
     ///

@@ -29,8 +29,17 @@ public final class ModelCheckpoint: Callback {
     public private(set) var best: (value: Double, epoch: Int)?
 
     /// Where the last epoch's checkpoint goes.
+    ///
+    /// ```swift
+    /// let checkpoint = ModelCheckpoint(directory: URL(fileURLWithPath: "runs/a/checkpoints"))
+    /// checkpoint.lastURL.lastPathComponent  // "last.safetensors"
+    /// ```
     public var lastURL: URL { directory.appendingPathComponent("last.safetensors") }
     /// Where the best epoch's checkpoint goes.
+    ///
+    /// ```swift
+    /// try Checkpoint.load(from: checkpoint.bestURL).restore(into: model)
+    /// ```
     public var bestURL: URL { directory.appendingPathComponent("best.safetensors") }
 
     /// Checkpoints in `directory`.
@@ -46,6 +55,13 @@ public final class ModelCheckpoint: Callback {
     }
 
     /// Creates the folder and, after a resume, finds the best value in the restored history.
+    ///
+    /// ```swift
+    /// let checkpoint = ModelCheckpoint(directory: URL(fileURLWithPath: "runs/a/checkpoints"))
+    /// trainer.callbacks.append(checkpoint)        // Trainer.fit calls the hooks
+    /// try trainer.fit(training: trainLoader, validation: validationLoader, epochs: 10)
+    /// try Checkpoint.load(from: checkpoint.bestURL).restore(into: model)
+    /// ```
     public func fitBegan(_ trainer: Trainer, epochs: Int) throws {
         do {
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -63,6 +79,13 @@ public final class ModelCheckpoint: Callback {
     }
 
     /// Saves `last` and, when the monitored value improved, `best`.
+    ///
+    /// ```swift
+    /// let checkpoint = ModelCheckpoint(directory: URL(fileURLWithPath: "runs/a/checkpoints"))
+    /// trainer.callbacks.append(checkpoint)        // Trainer.fit calls the hooks
+    /// try trainer.fit(training: trainLoader, validation: validationLoader, epochs: 10)
+    /// try Checkpoint.load(from: checkpoint.bestURL).restore(into: model)
+    /// ```
     public func epochEnded(_ trainer: Trainer, epoch: Int, logs: inout [String: Double]) throws {
         if let monitor {
             let value = try monitoredValue(monitor, in: logs, by: "ModelCheckpoint")

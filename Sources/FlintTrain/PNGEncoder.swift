@@ -27,8 +27,16 @@ public struct RGBColor: Sendable, Equatable, Hashable {
     }
 
     /// White.
+    ///
+    /// ```swift
+    /// var image = RGBImage(width: 320, height: 240, fill: .white)
+    /// ```
     public static let white = RGBColor(255, 255, 255)
     /// Black.
+    ///
+    /// ```swift
+    /// let image = RGBImage(width: 2, height: 2, fill: .black)
+    /// ```
     public static let black = RGBColor(0, 0, 0)
 
     /// The colour a fraction `amount` (0…1) of the way from `self` to `other`.
@@ -124,6 +132,11 @@ public struct RGBImage: Sendable, Equatable {
 /// ```
 public enum PNGEncoder {
     /// The eight bytes every PNG file starts with.
+    ///
+    /// ```swift
+    /// let bytes = PNGEncoder.encode(RGBImage(width: 1, height: 1, fill: .white))
+    /// Array(bytes.prefix(8)) == PNGEncoder.signature  // true
+    /// ```
     public static let signature: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]
 
     /// The PNG file of `image`.

@@ -48,11 +48,23 @@ public final class ProgressBar: Callback {
     }
 
     /// Starts the epoch's timer.
+    ///
+    /// ```swift
+    /// let trainer = try Trainer(model: model, optimizer: optimizer, loss: { Loss.crossEntropy($0, $1) },
+    ///                           callbacks: [ProgressBar()])   // Trainer.fit calls the hooks
+    /// try trainer.fit(training: trainLoader, validation: validationLoader, epochs: 5)
+    /// ```
     public func epochBegan(_ trainer: Trainer, epoch: Int) throws {
         lastDrawn = 0
     }
 
     /// Redraws the live bar (at most ten times a second, and after the last batch).
+    ///
+    /// ```swift
+    /// let trainer = try Trainer(model: model, optimizer: optimizer, loss: { Loss.crossEntropy($0, $1) },
+    ///                           callbacks: [ProgressBar()])   // Trainer.fit calls the hooks
+    /// try trainer.fit(training: trainLoader, validation: validationLoader, epochs: 5)
+    /// ```
     public func batchEnded(_ trainer: Trainer, _ progress: BatchProgress) throws {
         guard isLive else { return }
         let now = DispatchTime.now().uptimeNanoseconds
@@ -77,6 +89,12 @@ public final class ProgressBar: Callback {
     }
 
     /// Writes the epoch's summary line.
+    ///
+    /// ```swift
+    /// let trainer = try Trainer(model: model, optimizer: optimizer, loss: { Loss.crossEntropy($0, $1) },
+    ///                           callbacks: [ProgressBar()])   // Trainer.fit calls the hooks
+    /// try trainer.fit(training: trainLoader, validation: validationLoader, epochs: 5)
+    /// ```
     public func epochEnded(_ trainer: Trainer, epoch: Int, logs: inout [String: Double]) throws {
         var parts = ["Epoch \(epoch)/\(totalEpochs)"]
         if let seconds = logs["seconds"] { parts.append(Self.duration(seconds)) }
@@ -88,12 +106,24 @@ public final class ProgressBar: Callback {
     }
 
     /// Ends a half-drawn bar's line and says why training stopped early.
+    ///
+    /// ```swift
+    /// let trainer = try Trainer(model: model, optimizer: optimizer, loss: { Loss.crossEntropy($0, $1) },
+    ///                           callbacks: [ProgressBar()])   // Trainer.fit calls the hooks
+    /// try trainer.fit(training: trainLoader, validation: validationLoader, epochs: 5)
+    /// ```
     public func fitEnded(_ trainer: Trainer, history: TrainingHistory, error: (any Error)?) {
         if lineLength > 0 { write("\n"); lineLength = 0 }
         if error == nil, let reason = history.stopReason { write("Stopped: \(reason)\n") }
     }
 
     /// Records the epoch count for the summary lines.
+    ///
+    /// ```swift
+    /// let trainer = try Trainer(model: model, optimizer: optimizer, loss: { Loss.crossEntropy($0, $1) },
+    ///                           callbacks: [ProgressBar()])   // Trainer.fit calls the hooks
+    /// try trainer.fit(training: trainLoader, validation: validationLoader, epochs: 5)
+    /// ```
     public func fitBegan(_ trainer: Trainer, epochs: Int) throws {
         totalEpochs = epochs
         lineLength = 0

@@ -135,6 +135,10 @@ public struct ModelConfig: Codable, Equatable, Sendable {
     }
 
     /// Reads a config from JSON (the task as `"classification"` or `"regression"`).
+    ///
+    /// ```swift
+    /// let config = try JSONDecoder().decode(ModelConfig.self, from: Data(contentsOf: run.configURL))
+    /// ```
     public init(from decoder: Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         formatVersion = try container.decode(Int.self, forKey: .formatVersion)
@@ -157,6 +161,10 @@ public struct ModelConfig: Codable, Equatable, Sendable {
     }
 
     /// Writes the config as JSON.
+    ///
+    /// ```swift
+    /// let json = try JSONEncoder().encode(config)
+    /// ```
     public func encode(to encoder: Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(formatVersion, forKey: .formatVersion)

@@ -44,6 +44,11 @@ public final class ResidualBlock: Module {
     }
 
     /// The block's output for `input` `[N, C, H, W]`.
+    ///
+    /// ```swift
+    /// let block = ResidualBlock(16, 32, stride: 2)
+    /// block(Tensor.randn([8, 16, 28, 28])).shape  // [8, 32, 14, 14]
+    /// ```
     public override func forward(_ input: Tensor) -> Tensor {
         let residual = bn2(conv2(bn1(conv1(input)).relu()))
         let shortcut = downsample.map { $0(input) } ?? input
@@ -51,6 +56,10 @@ public final class ResidualBlock: Module {
     }
 
     /// `ResidualBlock(16 => 32, stride: 2)`.
+    ///
+    /// ```swift
+    /// ResidualBlock(16, 32, stride: 2).layerDescription  // "ResidualBlock(16 => 32, stride: 2)"
+    /// ```
     public override var layerDescription: String {
         "ResidualBlock(\(conv1.inputChannels) => \(conv1.outputChannels)" + (conv1.stride.0 == 1 ? ")" : ", stride: \(conv1.stride.0))")
     }

@@ -43,16 +43,40 @@ public struct RunDirectory: Sendable {
     public init(path: String) { self.init(URL(fileURLWithPath: path)) }
 
     /// `DIR/config.json`.
+    ///
+    /// ```swift
+    /// RunDirectory(path: "runs/digits").configURL.lastPathComponent  // "config.json"
+    /// ```
     public var configURL: URL { url.appendingPathComponent("config.json") }
     /// `DIR/model.safetensors`.
+    ///
+    /// ```swift
+    /// RunDirectory(path: "runs/digits").modelURL.lastPathComponent  // "model.safetensors"
+    /// ```
     public var modelURL: URL { url.appendingPathComponent("model.safetensors") }
     /// `DIR/metrics.json`.
+    ///
+    /// ```swift
+    /// RunDirectory(path: "runs/digits").metricsURL.lastPathComponent  // "metrics.json"
+    /// ```
     public var metricsURL: URL { url.appendingPathComponent("metrics.json") }
     /// `DIR/checkpoints/`.
+    ///
+    /// ```swift
+    /// RunDirectory(path: "runs/digits").checkpointsURL.lastPathComponent  // "checkpoints"
+    /// ```
     public var checkpointsURL: URL { url.appendingPathComponent("checkpoints", isDirectory: true) }
     /// `DIR/logs/`.
+    ///
+    /// ```swift
+    /// RunDirectory(path: "runs/digits").logsURL.lastPathComponent  // "logs"
+    /// ```
     public var logsURL: URL { url.appendingPathComponent("logs", isDirectory: true) }
     /// `DIR/plots/`.
+    ///
+    /// ```swift
+    /// RunDirectory(path: "runs/digits").plotsURL.lastPathComponent  // "plots"
+    /// ```
     public var plotsURL: URL { url.appendingPathComponent("plots", isDirectory: true) }
 
     /// Whether the folder already holds a run (a `config.json`).

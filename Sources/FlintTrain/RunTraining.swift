@@ -44,6 +44,15 @@ public enum RunTraining {
     ///   - showProgress: a progress bar (nil: live when standard output is a terminal).
     /// - Throws: ``RecipeError``, ``RunDirectoryError``, FlintData's `DataFileError` for bad settings
     ///   or data (all before any training), ``TrainingError`` for a non-finite loss or Ctrl-C.
+    ///
+    /// ```swift
+    /// var settings = TrainingSettings(recipe: .mlp)
+    /// settings.epochs = 60
+    /// settings.learningRate = 0.01
+    /// let result = try RunTraining.train(source: DataSource("iris"), settings: settings,
+    ///                                    run: RunDirectory(path: "runs/iris"), overwrite: true, showProgress: false)
+    /// print(result.metrics["test"]!["accuracy"]!, result.epochs, result.seconds)
+    /// ```
     public static func train(source: DataSource, settings: TrainingSettings, run: RunDirectory, resume: Bool = false,
                              overwrite: Bool = false, showProgress: Bool? = nil) throws -> RunTrainingResult {
         try settings.validate()

@@ -53,6 +53,10 @@ public struct TrainingError: Error, CustomStringConvertible, Equatable {
     }
 
     /// The message.
+    ///
+    /// ```swift
+    /// do { try trainer.fit(training: trainLoader, epochs: 10) } catch let error as TrainingError { print(error.description) }
+    /// ```
     public var description: String { message }
 
     static func nonFiniteLoss(_ value: Double, epoch: Int, step: Int, batch: Int, checkpoint: URL?) -> TrainingError {

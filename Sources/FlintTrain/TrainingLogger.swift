@@ -33,16 +33,44 @@ public final class TrainingLogger: Callback {
     }
 
     /// The CSV file of per-epoch logs.
+    ///
+    /// ```swift
+    /// let log = try MetricsLog(contentsOfCSV: logger.csvURL)
+    /// ```
     public var csvURL: URL { logDirectory.appendingPathComponent("metrics.csv") }
     /// The JSON file of per-epoch logs.
+    ///
+    /// ```swift
+    /// let text = try String(contentsOf: logger.jsonURL, encoding: .utf8)
+    /// ```
     public var jsonURL: URL { logDirectory.appendingPathComponent("metrics.json") }
 
+    /// Starts the log from the trainer's history (so a resumed run keeps its earlier epochs) and opens a
+    /// TensorBoard event file in ``logDirectory``.
+    ///
+    /// ```swift
+    /// let run = URL(fileURLWithPath: "runs/a")
+    /// let logger = try TrainingLogger(logDirectory: run.appendingPathComponent("logs"),
+    ///                                 plotDirectory: run.appendingPathComponent("plots"))
+    /// trainer.callbacks.append(logger)            // Trainer.fit calls the hooks
+    /// try trainer.fit(training: trainLoader, validation: validationLoader, epochs: 10)
+    /// ```
     public func fitBegan(_ trainer: Trainer, epochs: Int) throws {
         // A resumed run starts from the history its checkpoint carried.
         log = trainer.history.metricsLog
         if tensorBoard == nil { tensorBoard = try TensorBoardWriter(logDirectory: logDirectory) }
     }
 
+    /// Appends the epoch's logs, rewrites `metrics.csv` and `metrics.json` atomically, and adds every
+    /// value to the TensorBoard file as a scalar at step `epoch`.
+    ///
+    /// ```swift
+    /// let run = URL(fileURLWithPath: "runs/a")
+    /// let logger = try TrainingLogger(logDirectory: run.appendingPathComponent("logs"),
+    ///                                 plotDirectory: run.appendingPathComponent("plots"))
+    /// trainer.callbacks.append(logger)            // Trainer.fit calls the hooks
+    /// try trainer.fit(training: trainLoader, validation: validationLoader, epochs: 10)
+    /// ```
     public func epochEnded(_ trainer: Trainer, epoch: Int, logs: inout [String: Double]) throws {
         log.append(epoch: epoch, logs)
         try log.writeCSV(to: csvURL)
@@ -52,6 +80,16 @@ public final class TrainingLogger: Callback {
         try tensorBoard?.flush()
     }
 
+    /// Closes the TensorBoard file and draws the plots into ``plotDirectory`` (a plot that cannot be
+    /// drawn never fails the training).
+    ///
+    /// ```swift
+    /// let run = URL(fileURLWithPath: "runs/a")
+    /// let logger = try TrainingLogger(logDirectory: run.appendingPathComponent("logs"),
+    ///                                 plotDirectory: run.appendingPathComponent("plots"))
+    /// trainer.callbacks.append(logger)            // Trainer.fit calls the hooks
+    /// try trainer.fit(training: trainLoader, validation: validationLoader, epochs: 10)
+    /// ```
     public func fitEnded(_ trainer: Trainer, history: TrainingHistory, error: (any Error)?) {
         try? tensorBoard?.close()
         tensorBoard = nil

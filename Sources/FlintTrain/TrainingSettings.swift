@@ -50,6 +50,13 @@ public struct TrainingSettings: Codable, Equatable, Sendable {
     public init(recipe: Recipe) { self.recipe = recipe }
 
     /// The learning rate used: the one set, or the optimizer's default.
+    ///
+    /// ```swift
+    /// var settings = TrainingSettings(recipe: .cnn)
+    /// settings.effectiveLearningRate  // 0.001 (Adam's default)
+    /// settings.learningRate = 0.01
+    /// settings.effectiveLearningRate  // 0.01
+    /// ```
     public var effectiveLearningRate: Double { learningRate ?? optimizer.defaultLearningRate }
 
     /// Checks the numbers before any data is read.
@@ -111,6 +118,10 @@ public enum OptimizerChoice: String, Codable, CaseIterable, Sendable {
     case sgd, adam, adamW = "adamw", rmsprop, adagrad, lion
 
     /// The learning rate used when none is given (PyTorch's defaults; SGD has none there: 0.01).
+    ///
+    /// ```swift
+    /// OptimizerChoice.sgd.defaultLearningRate  // 0.01
+    /// ```
     public var defaultLearningRate: Double {
         switch self {
         case .sgd, .rmsprop, .adagrad: return 1e-2

@@ -70,6 +70,10 @@ public struct DataFileError: Error, CustomStringConvertible, Equatable {
     }
 
     /// The message, prefixed with the file when known.
+    ///
+    /// ```swift
+    /// do { _ = try BundledDatasets.load(name: "fashion-mnist") } catch let error as DataFileError { print(error.description) }
+    /// ```
     public var description: String { path.map { "\($0): \(message)" } ?? message }
 
     /// The same error, about `path` (kept when already set).
