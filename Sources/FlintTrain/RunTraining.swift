@@ -4,7 +4,7 @@ import FlintIO
 import FlintNN
 import Foundation
 
-/// What ``RunTraining/train(source:settings:run:resume:overwrite:showProgress:)`` produced.
+/// What ``RunTraining/train(source:settings:run:task:resume:overwrite:showProgress:)`` produced.
 ///
 /// ```swift
 /// let result = try RunTraining.train(source: DataSource("digits"), settings: settings, run: run)
@@ -37,6 +37,8 @@ public enum RunTraining {
     /// Trains `settings.recipe` on `source` into `run`.
     ///
     /// - Parameters:
+    ///   - task: classification or regression for a file whose targets could be either (nil: guessed
+    ///     from the values, see ``DataSource``).
     ///   - resume: continue from `run`'s last checkpoint (same settings required); the loss curve
     ///     is the one an uninterrupted run gives.
     ///   - overwrite: replace a run already in the folder (without it that is an error, so an
@@ -53,7 +55,7 @@ public enum RunTraining {
     ///                                    run: RunDirectory(path: "runs/iris"), overwrite: true, showProgress: false)
     /// print(result.metrics["test"]!["accuracy"]!, result.epochs, result.seconds)
     /// ```
-    public static func train(source: DataSource, settings: TrainingSettings, run: RunDirectory, resume: Bool = false,
+    public static func train(source: DataSource, settings: TrainingSettings, run: RunDirectory, task: DatasetTask? = nil, resume: Bool = false,
                              overwrite: Bool = false, showProgress: Bool? = nil) throws -> RunTrainingResult {
         try settings.validate()
         let lastCheckpoint = run.checkpointsURL.appendingPathComponent("last.safetensors")
@@ -71,10 +73,11 @@ public enum RunTraining {
             throw RunDirectoryError(.unwritable, "\(run.url.path) already holds a run; choose another --out folder, continue it with "
                                     + "--resume, or replace it with --overwrite")
         }
-        try run.prepare()
-        let data = try TrainingData.prepare(try source.load(), datasetName: source.description, recipe: settings.recipe,
+        // The data is read and checked before anything is written, so bad data leaves no folder behind.
+        let data = try TrainingData.prepare(try source.load(task: task), datasetName: source.description, recipe: settings.recipe,
                                             options: settings.options, validationFraction: settings.validationFraction,
                                             testFraction: settings.testFraction, seed: settings.seed)
+        try run.prepare()
         let config = data.config
         let model = try RandomGenerator.withShared(RandomGenerator(seed: settings.seed)) { try config.buildModel() }
         let trainingLoader = try DataLoader(data.train.dataset(), batchSize: settings.batchSize, shuffle: true, seed: settings.seed)

@@ -85,6 +85,9 @@ struct TrainCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("The labels file (.npy or IDX) for .npy or IDX features.", valueName: "file"))
     var labels: String?
 
+    @Option(name: .long, help: ArgumentHelp("classification or regression, for a file whose targets could be either (default: guessed).", valueName: "task"))
+    var task: String?
+
     @Option(name: .long, help: "Seeds the split, the weights, the shuffling and dropout.")
     var seed: UInt64 = 0
 
@@ -130,7 +133,13 @@ struct TrainCommand: ParsableCommand {
         let run = RunDirectory(path: out)
         let result: RunTrainingResult
         do {
-            result = try RunTraining.train(source: source, settings: try settings(), run: run, resume: resume,
+            let chosenTask = try task.map { name -> DatasetTask in
+                guard let value = DatasetTask(rawValue: name) else {
+                    throw ValidationError("unknown task '\(name)'; choose classification or regression")
+                }
+                return value
+            }
+            result = try RunTraining.train(source: source, settings: try settings(), run: run, task: chosenTask, resume: resume,
                                            overwrite: overwrite, showProgress: quiet || json ? false : nil)
         } catch let error as TrainingError where error.kind == .interrupted {
             print(error.message)
