@@ -4,7 +4,7 @@ SWIFT ?= $(shell command -v swift 2>/dev/null || echo /opt/swift/usr/bin/swift)
 # Release builds use the host's full instruction set (AVX2/AVX-512); never set in Package.swift.
 RELEASE_FLAGS = -c release -Xcc -march=native -Xcc -fno-math-errno
 
-.PHONY: setup build demo test example bench bench-peers fixtures datasets clean
+.PHONY: setup build demo demo-fashion test example bench bench-peers fixtures datasets clean
 
 setup:
 	@scripts/setup.sh
@@ -18,6 +18,12 @@ demo: setup
 	@.build/release/flint info
 	.build/release/flint train --recipe cnn --dataset digits --epochs 8 --out runs/digits-cnn --overwrite
 	.build/release/flint eval --run runs/digits-cnn --dataset digits
+
+## The CNN recipe on Fashion-MNIST (60,000 training images; installs the Debian package first).
+demo-fashion: setup datasets
+	$(SWIFT) build $(RELEASE_FLAGS) --product flint
+	.build/release/flint train --recipe cnn --dataset fashion-mnist --channels 16 32 --epochs 10 --optimizer adamw \
+		--schedule one-cycle --lr 0.003 --batch-size 128 --out runs/fashion-cnn --overwrite
 
 ## The whole test suite (with TensorBoard's reader in .venv-test when pip can install it).
 test: setup
