@@ -11,6 +11,7 @@ let package = Package(
         .library(name: "FlintIO", targets: ["FlintIO"]),
         .library(name: "FlintData", targets: ["FlintData"]),
         .library(name: "FlintTrain", targets: ["FlintTrain"]),
+        .library(name: "FlintLearn", targets: ["FlintLearn"]),
         .executable(name: "flint", targets: ["flint"]),
     ],
     dependencies: [
@@ -33,11 +34,13 @@ let package = Package(
         .target(name: "FlintData", dependencies: ["Flint", "CZlib"], resources: [.copy("Resources")]),
         // The training loop, callbacks, metrics, logs and plots.
         .target(name: "FlintTrain", dependencies: ["Flint", "FlintNN", "FlintOptim", "FlintIO", "FlintData", "CZlib"]),
+        // Classic machine learning: scikit-learn-style estimators.
+        .target(name: "FlintLearn", dependencies: ["Flint", "FlintData", "FlintTrain"]),
         // The command-line tool.
         .executableTarget(
             name: "flint",
             dependencies: [
-                "Flint", "FlintNN", "FlintOptim", "FlintIO", "FlintData", "FlintTrain",
+                "Flint", "FlintNN", "FlintOptim", "FlintIO", "FlintData", "FlintTrain", "FlintLearn",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -58,6 +61,11 @@ let package = Package(
         .testTarget(
             name: "FlintTrainTests",
             dependencies: ["Flint", "FlintNN", "FlintOptim", "FlintIO", "FlintData", "FlintTrain", "FlintTestSupport"],
+            resources: [.copy("Fixtures")]
+        ),
+        .testTarget(
+            name: "FlintLearnTests",
+            dependencies: ["Flint", "FlintData", "FlintTrain", "FlintLearn", "FlintTestSupport"],
             resources: [.copy("Fixtures")]
         ),
         .testTarget(name: "FlintIOTests", dependencies: ["Flint", "FlintNN", "FlintOptim", "FlintIO", "FlintTestSupport"], resources: [.copy("Fixtures")]),
