@@ -44,11 +44,11 @@ public enum DataSource: Equatable, Sendable, CustomStringConvertible {
 
     /// Loads every labeled row, plus the dataset's own test split when it has one (Fashion-MNIST).
     ///
-    /// For files, `task` decides how targets are read; when nil a text target, or whole numbers in
-    /// 0..<256 with at most 100 distinct values, make a classification, anything else a regression.
-    /// With `classNames` (evaluating a trained classifier) text targets are matched to those names and
-    /// numeric ones must lie in `0..<classNames.count`. A bad label throws a ``RunDirectoryError``
-    /// naming the record.
+    /// For files, `task` decides how targets are read; when nil a text target, or whole numbers with
+    /// at most 100 distinct values, make a classification, anything else a regression. Class labels,
+    /// text or whole numbers, become classes 0..<k in sorted order with the labels as class names
+    /// (scikit-learn's LabelEncoder). With `classNames` (evaluating a trained classifier) labels are
+    /// matched to those names, and numbers are class indices when the names are text. A bad label throws a ``RunDirectoryError`` naming the record.
     ///
     /// ```swift
     /// let loaded = try DataSource("fashion-mnist").load()
@@ -202,7 +202,7 @@ enum DataFileLoader {
         } else if let task {
             isClassification = task == .classification
         } else {
-            let whole = numbers.allSatisfy { $0.map { $0 == $0.rounded() && $0 >= 0 && $0 < 256 } ?? true }
+            let whole = numbers.allSatisfy { $0.map { $0 == $0.rounded() && Swift.abs($0) < 1e15 } ?? true }
             isClassification = hasText || integerStorage || (whole && Set(numbers.compactMap { $0 }).count <= 100)
         }
         if !isClassification {
@@ -229,19 +229,32 @@ enum DataFileLoader {
             }
             return (Tensor(codes, shape: [codes.count]), names)
         }
-        var codes: [Int64] = []
+        // Whole-number labels are class names too, as scikit-learn's LabelEncoder treats them: the
+        // sorted distinct values become classes 0..<k, so {1, 2}, {-1, 1} or {100, 200} make two classes.
+        var labels: [Int64] = []
         for (row, value) in values.enumerated() {
-            guard case .number(let number) = value, number.isFinite, number == number.rounded() else {
-                throw RunDirectoryError(.invalidLabel, "\(place(row)): label '\(value)' is not a whole class index; class labels are 0, 1, 2, …")
+            guard case .number(let number) = value, number.isFinite, number == number.rounded(), Swift.abs(number) < 1e15 else {
+                throw RunDirectoryError(.invalidLabel, "\(place(row)): label '\(value)' is not a whole number; class labels are whole "
+                                        + "numbers or text (use --task regression for a numeric target)")
             }
-            if number < 0 || (classNames != nil && number >= Double(classNames!.count)) || number > 1_000_000 {
-                let range = classNames.map { "0...\($0.count - 1) (the model has \($0.count) classes)" } ?? "0 or more"
-                throw RunDirectoryError(.invalidLabel, "\(place(row)): label \(Int(number)) is out of range; labels must be \(range)")
-            }
-            codes.append(Int64(number))
+            labels.append(Int64(number))
         }
-        let classCount = classNames?.count ?? Int(codes.max() ?? 0) + 1
-        return (Tensor(codes, shape: [codes.count]), classNames ?? (0..<classCount).map(String.init))
+        let names = classNames ?? Array(Set(labels)).sorted().map(String.init)
+        let index = Dictionary(names.enumerated().map { ($1, Int64($0)) }, uniquingKeysWith: { first, _ in first })
+        // A model whose classes have text names (setosa, versicolor, …) reads numbers as class indices.
+        let numbersAreIndices = classNames != nil && names.contains { Int64($0) == nil }
+        var codes: [Int64] = []
+        for (row, label) in labels.enumerated() {
+            if numbersAreIndices ? (0..<Int64(names.count)).contains(label) : index[String(label)] != nil {
+                codes.append(numbersAreIndices ? label : index[String(label)]!)
+                continue
+            }
+            let isIndexed = numbersAreIndices || names == (0..<names.count).map(String.init)
+            let expected = isIndexed ? "out of range; labels must be 0...\(names.count - 1) (the model has \(names.count) classes)"
+                : "not one of the model's classes: " + names.prefix(20).joined(separator: ", ")
+            throw RunDirectoryError(.invalidLabel, "\(place(row)): label \(label) is \(expected)")
+        }
+        return (Tensor(codes, shape: [codes.count]), names)
     }
 
     /// Throws when a bundled dataset's labels exceed a model's classes.

@@ -140,7 +140,7 @@ extension ModelConfig {
                 throw RunDirectoryError(.incompatibleData, "\(url.path) has \(table.features.shape[1]) feature columns but the model takes "
                                         + "\(featureCount)\(featureNames.map { " (" + $0.prefix(8).joined(separator: ", ") + ($0.count > 8 ? ", …)" : ")") } ?? "")")
             }
-            return table.features
+            features = table.features
         case .npz:
             let arrays = try NumPyFile.readArchive(url)
             guard let x = arrays["x"] ?? arrays["X"] ?? arrays["features"] else {
@@ -156,6 +156,12 @@ extension ModelConfig {
         guard features.shape[1] == featureCount else {
             throw RunDirectoryError(.incompatibleData, "\(url.path) holds samples of \(features.shape[1]) values but the model takes "
                                     + "\(featureCount) (input shape \(inputShape))")
+        }
+        // A NaN or infinity would pass through the network and come out as a confident class.
+        let values = features.contiguous().scalars(as: Double.self)
+        if let index = values.firstIndex(where: { !$0.isFinite }) {
+            throw RunDirectoryError(.incompatibleData, "\(url.path): sample \(index / featureCount + 1), value \(index % featureCount + 1) is "
+                                    + "\(values[index]); every input value must be a finite number")
         }
         return features
     }

@@ -117,6 +117,19 @@ public struct RunDirectory: Sendable {
         do {
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         } catch {
+            // Name the usual cause: a file where a folder on the path should be.
+            var ancestor = folder.deletingLastPathComponent()
+            while ancestor.path != "/" {
+                var ancestorIsDirectory: ObjCBool = false
+                if FileManager.default.fileExists(atPath: ancestor.path, isDirectory: &ancestorIsDirectory) {
+                    if !ancestorIsDirectory.boolValue {
+                        throw RunDirectoryError(.unwritable, "cannot create the folder \(folder.path): \(ancestor.path) is a file, not a folder; "
+                                                + "choose another output folder")
+                    }
+                    break
+                }
+                ancestor = ancestor.deletingLastPathComponent()
+            }
             throw RunDirectoryError(.unwritable, "cannot create the folder \(folder.path) (\(Self.reason(error))); choose another output folder")
         }
     }

@@ -58,16 +58,23 @@ public enum RunTraining {
     public static func train(source: DataSource, settings: TrainingSettings, run: RunDirectory, task: DatasetTask? = nil, resume: Bool = false,
                              overwrite: Bool = false, showProgress: Bool? = nil) throws -> RunTrainingResult {
         try settings.validate()
-        let lastCheckpoint = run.checkpointsURL.appendingPathComponent("last.safetensors")
+        var settings = settings
+        if settings.dataset == nil { settings.dataset = source.description }
+        let lastCheckpoint = ModelCheckpoint(directory: run.checkpointsURL).lastURL
         let settingsURL = run.url.appendingPathComponent("training.json")
         if resume {
             guard FileManager.default.fileExists(atPath: lastCheckpoint.path) else {
                 throw RunDirectoryError(.notARun, "nothing to resume in \(run.url.path): no checkpoints/last.safetensors; train without --resume")
             }
-            let recorded = try? JSONDecoder().decode(TrainingSettings.self, from: Data(contentsOf: settingsURL))
-            guard recorded == settings else {
-                throw RunDirectoryError(.incompatibleData, "--resume needs the options the run in \(run.url.path) was started with "
-                                        + "(see its training.json); give the same options, or train into a new --out folder")
+            guard let recorded = try? JSONDecoder().decode(TrainingSettings.self, from: Data(contentsOf: settingsURL)) else {
+                throw RunDirectoryError(.notARun, "cannot resume \(run.url.path): its training.json is missing or unreadable")
+            }
+            // More epochs than before continue the run; anything else must be as it was started.
+            let differences = settings.differences(from: recorded, ignoringEpochs: true)
+            guard differences.isEmpty else {
+                throw RunDirectoryError(.incompatibleData, "--resume needs the options the run in \(run.url.path) was started with; "
+                                        + "these differ from its training.json: \(differences.joined(separator: ", ")) "
+                                        + "(or train into a new --out folder)")
             }
         } else if !overwrite && (run.containsRun || FileManager.default.fileExists(atPath: lastCheckpoint.path)) {
             throw RunDirectoryError(.unwritable, "\(run.url.path) already holds a run; choose another --out folder, continue it with "
@@ -78,6 +85,13 @@ public enum RunTraining {
                                             options: settings.options, validationFraction: settings.validationFraction,
                                             testFraction: settings.testFraction, seed: settings.seed)
         try run.prepare()
+        if overwrite && !resume {
+            // The replaced run's TensorBoard events would otherwise be drawn as part of the new one.
+            let logs = (try? FileManager.default.contentsOfDirectory(atPath: run.logsURL.path)) ?? []
+            for name in logs where name.hasPrefix("events.out.tfevents.") {
+                try? FileManager.default.removeItem(at: run.logsURL.appendingPathComponent(name))
+            }
+        }
         let config = data.config
         let model = try RandomGenerator.withShared(RandomGenerator(seed: settings.seed)) { try config.buildModel() }
         let trainingLoader = try DataLoader(data.train.dataset(), batchSize: settings.batchSize, shuffle: true, seed: settings.seed)
@@ -98,15 +112,15 @@ public enum RunTraining {
             gradientClipping: settings.gradientClipNorm.map { .norm($0) },
             metrics: isClassifier ? ["accuracy"] : ["r2"], classCount: isClassifier ? config.outputCount : nil,
             callbacks: callbacks, seed: settings.seed)
-        if !resume { try AtomicFile.write(try encoded(settings), to: settingsURL) }
+        try AtomicFile.write(try encoded(settings), to: settingsURL)
 
         let started = Date()
         try trainer.fit(training: trainingLoader, validation: validationLoader, epochs: settings.epochs,
                         resumeFrom: resume ? lastCheckpoint : nil)
         let seconds = Date().timeIntervalSince(started)
         // The weights kept are those of the best validation loss, as the best checkpoint holds them.
-        if validationLoader != nil, case let best = checkpoint.bestURL, FileManager.default.fileExists(atPath: best.path) {
-            try Checkpoint.load(from: best).restore(into: model)
+        if validationLoader != nil && FileManager.default.fileExists(atPath: checkpoint.bestURL.path) {
+            try Checkpoint.load(from: checkpoint.bestURL).restore(into: model)
         }
         model.eval()
         var metrics: RunMetrics = ["test": try RunEvaluation.evaluate(model: model, config: config, data: data.test),

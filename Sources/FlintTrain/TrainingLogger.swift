@@ -56,8 +56,10 @@ public final class TrainingLogger: Callback {
     /// try trainer.fit(training: trainLoader, validation: validationLoader, epochs: 10)
     /// ```
     public func fitBegan(_ trainer: Trainer, epochs: Int) throws {
-        // A resumed run starts from the history its checkpoint carried.
-        log = trainer.history.metricsLog
+        // A resumed run starts from the history its checkpoint carried (keys in the same sorted
+        // order as a fresh run's).
+        log = MetricsLog()
+        for epoch in trainer.history.epochs { log.append(epoch: epoch.epoch, epoch.logs) }
         if tensorBoard == nil { tensorBoard = try TensorBoardWriter(logDirectory: logDirectory) }
     }
 

@@ -41,6 +41,9 @@ public struct TrainingSettings: Codable, Equatable, Sendable {
     public var testFraction: Double = 0.2
     /// Seeds the split, the initial weights, the shuffling and dropout.
     public var seed: UInt64 = 0
+    /// The data trained on (a bundled name or a file path, as given); ``RunTraining`` records it so
+    /// that `--resume` can refuse other data.
+    public var dataset: String?
 
     /// Settings with defaults for everything but the recipe.
     ///
@@ -76,6 +79,25 @@ public struct TrainingSettings: Codable, Equatable, Sendable {
         if let gradientClipNorm, !(gradientClipNorm > 0) { throw fail("the gradient clip norm must be positive, got \(gradientClipNorm)") }
         if let earlyStoppingPatience, earlyStoppingPatience < 0 { throw fail("early-stopping patience must be at least 0") }
         try options?.validate(for: recipe)
+    }
+
+    /// The settings that differ from `other`, by name (`epochs` left out when `ignoringEpochs`).
+    ///
+    /// ```swift
+    /// var longer = settings
+    /// longer.learningRate = 0.1
+    /// print(settings.differences(from: longer))   // ["learningRate"]
+    /// ```
+    public func differences(from other: TrainingSettings, ignoringEpochs: Bool = false) -> [String] {
+        func object(_ settings: TrainingSettings) -> [String: String] {
+            guard let data = try? JSONEncoder().encode(settings),
+                  let dictionary = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else { return [:] }
+            return dictionary.mapValues { "\($0)" }
+        }
+        let mine = object(self), theirs = object(other)
+        return Set(mine.keys).union(theirs.keys).sorted().filter { key in
+            !(ignoringEpochs && key == "epochs") && mine[key] != theirs[key]
+        }
     }
 
     /// Builds the optimizer over `model`'s parameters.

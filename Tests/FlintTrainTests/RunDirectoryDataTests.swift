@@ -62,7 +62,9 @@ import Testing
 
         let numbers = writeText("label,x\n2,0.5\n0,1.5\n", "numbers.csv", in: folder)
         let numeric = try DataSource(numbers.path, targetColumn: "label").load()
-        #expect(numeric.data.classNames == ["0", "1", "2"])
+        // Whole-number labels are class names in sorted order (scikit-learn's LabelEncoder).
+        #expect(numeric.data.classNames == ["0", "2"])
+        #expect(numeric.data.targets.scalars(as: Int64.self) == [1, 0])
         #expect(numeric.data.features.scalars(as: Double.self) == [0.5, 1.5])
 
         let values = writeText("x,y\n1,0.25\n2,3.5\n", "values.csv", in: folder)
@@ -80,7 +82,7 @@ import Testing
             Issue.record("expected an error")
         } catch let error as RunDirectoryError {
             #expect(error.kind == .invalidLabel)
-            #expect(error.description == "\(fractional.path): record 3 (line 4), column 'label': label '2.5' is not a whole class index; class labels are 0, 1, 2, …")
+            #expect(error.description == "\(fractional.path): record 3 (line 4), column 'label': label '2.5' is not a whole number; class labels are whole numbers or text (use --task regression for a numeric target)")
         }
         let outOfRange = writeText("x,label\n1,0\n2,7\n", "range.csv", in: folder)
         do {
@@ -93,7 +95,8 @@ import Testing
         let unknownName = writeText("x,label\n1,cat\n2,emu\n", "names.csv", in: folder)
         #expect(throws: RunDirectoryError.self) { try DataSource(unknownName.path).load(classNames: ["cat", "dog"]) }
         let negative = writeText("x,label\n1,-1\n", "negative.csv", in: folder)
-        #expect(throws: RunDirectoryError.self) { try DataSource(negative.path).load(task: .classification) }
+        #expect(try DataSource(negative.path).load(task: .classification).data.classNames == ["-1"])
+        #expect(throws: RunDirectoryError.self) { try DataSource(negative.path).load(classNames: ["0", "1"]) }
         #expect(throws: RunDirectoryError.self) { try DataSource(negative.path, targetColumn: "nope").load() }
         // A non-numeric feature is the CSV reader's error, with line and column.
         let text = writeText("x,label\n1,0\nabc,1\n", "text.csv", in: folder)

@@ -34,10 +34,16 @@ import Testing
         try CLI.expectFailure(["train", "--recipe", "logistic", "--dataset", "wine", "--epochs", "3", "--out", folder.path],
                               "already holds a run")
         try CLI.expectFailure(["train", "--recipe", "logistic", "--dataset", "wine", "--epochs", "3", "--out", folder.path, "--resume",
-                               "--lr", "0.5"], "--resume needs the options")
+                               "--lr", "0.5"], "differ from its training.json: learningRate")
+        try CLI.expectFailure(["train", "--recipe", "logistic", "--dataset", "iris", "--epochs", "3", "--out", folder.path, "--resume"],
+                              "dataset")
         #expect(try Data(contentsOf: folder.appendingPathComponent("model.safetensors")) == model)
-        let resumed = try CLI.run(["train", "--recipe", "logistic", "--dataset", "wine", "--epochs", "2", "--out", folder.path, "--resume", "--quiet"])
+        // More epochs continue the run from its last checkpoint.
+        let resumed = try CLI.run(["train", "--recipe", "logistic", "--dataset", "wine", "--epochs", "3", "--out", folder.path, "--resume", "--json"])
         #expect(resumed.status == 0, "\(resumed.error)")
+        #expect(resumed.output.contains("\"epochs\":3"))
+        let log = try String(contentsOf: folder.appendingPathComponent("logs/metrics.csv"), encoding: .utf8)
+        #expect(log.split(separator: "\n").count == 4)
     }
 
     @Test func badInputFailsBeforeTrainingWithOneLine() throws {
@@ -60,5 +66,45 @@ import Testing
         try Data("x".utf8).write(to: blocker)
         try CLI.expectFailure(["train", "--recipe", "mlp", "--dataset", "iris", "--out", blocker.appendingPathComponent("run").path], "file/run")
         #expect(!FileManager.default.fileExists(atPath: out))
+    }
+}
+
+/// Labels in files are class names, as scikit-learn's LabelEncoder reads them.
+@Suite struct TrainLabelTests {
+    typealias CLI = CommandLineRunTests
+
+    @Test(arguments: [["1", "2"], ["-1", "1"], ["100", "200"]])
+    func wholeNumberLabelsBecomeClassesInSortedOrder(labels: [String]) throws {
+        let folder = temporaryFolder("cli-labels")
+        let csv = folder.appendingPathComponent("data.csv")
+        var text = "x,y,label\n"
+        for row in 0..<40 {
+            let label = labels[row % 2]
+            text += "\(Double(row % 2) * 4 + Double(row % 5) * 0.1),\(Double(row % 3) * 0.2),\(label)\n"
+        }
+        try text.write(to: csv, atomically: true, encoding: .utf8)
+        let out = folder.appendingPathComponent("run")
+        let result = try CLI.run(["train", "--recipe", "logistic", "--dataset", csv.path, "--epochs", "30", "--lr", "0.1",
+                                  "--out", out.path, "--json"])
+        #expect(result.status == 0, "\(result.error)")
+        let config = try String(contentsOf: out.appendingPathComponent("config.json"), encoding: .utf8)
+        #expect(config.contains("\"outputCount\" : 2") || config.contains("\"outputCount\":2"), "\(config)")
+        for label in labels { #expect(config.contains("\"\(label)\"")) }
+        let predictions = folder.appendingPathComponent("predictions.csv")
+        let predicted = try CLI.run(["predict", "--run", out.path, "--input", csv.path, "--output", predictions.path])
+        #expect(predicted.status == 0, "\(predicted.error)")
+        let lines = try String(contentsOf: predictions, encoding: .utf8).split(separator: "\n")
+        #expect(lines.dropFirst().allSatisfy { line in labels.contains(String(line.split(separator: ",")[1])) })
+    }
+
+    @Test func nonFiniteInputIsRefusedByPredict() throws {
+        let folder = temporaryFolder("cli-nan")
+        let out = folder.appendingPathComponent("run")
+        let trained = try CLI.run(["train", "--recipe", "logistic", "--dataset", "iris", "--epochs", "2", "--out", out.path, "--quiet"])
+        #expect(trained.status == 0, "\(trained.error)")
+        let input = folder.appendingPathComponent("input.csv")
+        try "sepal length (cm),sepal width (cm),petal length (cm),petal width (cm)\n5.1,3.5,1.4,0.2\n5.1,inf,1.4,0.2\n"
+            .write(to: input, atomically: true, encoding: .utf8)
+        try CLI.expectFailure(["predict", "--run", out.path, "--input", input.path], "sample 2, value 2")
     }
 }

@@ -117,7 +117,7 @@ final class WorkerPool: @unchecked Sendable {
                     flint_cpu_relax()
                     spins += 1
                     if spins & 255 == 0 && clock.now > deadline {
-                        sleep(untilGenerationDiffersFrom: seen)
+                        sleep(untilJobDiffersFrom: seen)
                     }
                     current = jobState.load(ordering: .acquiring) >> 32
                 }
@@ -129,7 +129,7 @@ final class WorkerPool: @unchecked Sendable {
         }
     }
 
-    private func sleep(untilGenerationDiffersFrom seen: Int) {
+    private func sleep(untilJobDiffersFrom seen: Int) {
         pthread_mutex_lock(sleepLock)
         sleepingWorkers.add(1, ordering: .sequentiallyConsistent)
         while jobState.load(ordering: .sequentiallyConsistent) >> 32 == seen {
