@@ -64,10 +64,10 @@ struct TrainCommand: ParsableCommand {
     @Option(name: .long, help: "Stop after this many epochs without a better validation loss.")
     var earlyStopping: Int?
 
-    @Option(name: .long, parsing: .upToNextOption, help: ArgumentHelp("Hidden layer sizes of the mlp recipe.", valueName: "sizes"))
+    @Option(name: .long, parsing: .upToNextOption, help: ArgumentHelp("Hidden layer sizes of the mlp recipe, space-separated: --hidden 128 64.", valueName: "sizes"))
     var hidden: [Int] = []
 
-    @Option(name: .long, parsing: .upToNextOption, help: ArgumentHelp("Channels per stage of the cnn and resnet-small recipes.", valueName: "counts"))
+    @Option(name: .long, parsing: .upToNextOption, help: ArgumentHelp("Channels per stage of the cnn and resnet-small recipes, space-separated: --channels 16 32.", valueName: "counts"))
     var channels: [Int] = []
 
     @Option(name: .long, help: "Dropout probability before the last layer (default: the recipe's).")
@@ -105,11 +105,28 @@ struct TrainCommand: ParsableCommand {
 
     func settings() throws -> TrainingSettings {
         let chosenRecipe = try Recipe.named(recipe)
+        // Options that the chosen recipe or optimizer would not use are mistakes, not silently ignored.
+        if !hidden.isEmpty && chosenRecipe != .mlp {
+            throw RecipeError("--hidden sets the mlp recipe's layers; recipe '\(chosenRecipe)' has none")
+        }
+        if !channels.isEmpty && !chosenRecipe.needsImages {
+            throw RecipeError("--channels sets the cnn and resnet-small recipes' channels; recipe '\(chosenRecipe)' has none")
+        }
+        let chosenOptimizer = try OptimizerChoice(argument: optimizer)
+        if momentum != nil && chosenOptimizer != .sgd && chosenOptimizer != .rmsprop {
+            throw RecipeError("--momentum applies to sgd and rmsprop, not \(chosenOptimizer.rawValue)")
+        }
+        if let earlyStopping, earlyStopping < 1 {
+            throw RecipeError("--early-stopping is a patience in epochs: at least 1")
+        }
+        if earlyStopping != nil && validationFraction == 0 {
+            throw RecipeError("--early-stopping watches the validation loss; keep --validation-fraction above 0")
+        }
         var settings = TrainingSettings(recipe: chosenRecipe)
         settings.epochs = epochs
         settings.batchSize = batchSize
         settings.learningRate = lr
-        settings.optimizer = try OptimizerChoice(argument: optimizer)
+        settings.optimizer = chosenOptimizer
         settings.momentum = momentum
         settings.weightDecay = weightDecay
         settings.schedule = try ScheduleChoice(argument: schedule)
@@ -135,7 +152,7 @@ struct TrainCommand: ParsableCommand {
         do {
             let chosenTask = try task.map { name -> DatasetTask in
                 guard let value = DatasetTask(rawValue: name) else {
-                    throw ValidationError("unknown task '\(name)'; choose classification or regression")
+                    throw RecipeError("unknown task '\(name)'; choose classification or regression")
                 }
                 return value
             }

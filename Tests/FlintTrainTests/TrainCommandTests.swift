@@ -54,6 +54,8 @@ import Testing
         try CLI.expectFailure(["train", "--recipe", "cnn", "--dataset", "iris", "--out", out], "needs images")
         try CLI.expectFailure(["train", "--recipe", "mlp", "--dataset", "iris", "--optimizer", "adamax", "--out", out], "unknown optimizer")
         try CLI.expectFailure(["train", "--recipe", "mlp", "--dataset", "iris", "--epochs", "0", "--out", out], "epochs")
+        try CLI.expectFailure(["train", "--recipe", "mlp", "--dataset", "iris", "--channels", "8", "--out", out], "--channels")
+        try CLI.expectFailure(["train", "--recipe", "mlp", "--dataset", "iris", "--momentum", "0.5", "--out", out], "--momentum")
         // A label outside the classes, and a truncated data file: the record or the file is named.
         let csv = folder.appendingPathComponent("bad.csv")
         try "a,b,label\n1,2,0\n3,4,1\n5,6,2.5\n".write(to: csv, atomically: true, encoding: .utf8)
