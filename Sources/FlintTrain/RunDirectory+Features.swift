@@ -18,7 +18,9 @@ struct CSVFeatures {
     /// Reads `url`. The header is detected (a first record that is not all numbers). The target is
     /// the column `target` (by name, or by 0-based number without a header) or, when nil and
     /// `targetRequired`, the last column; when not required, `target` is dropped if present. With
-    /// `featureNames` all present in the header, exactly those columns are the features.
+    /// `featureNames` all present in the header, exactly those columns are the features; with some
+    /// present and some missing it is an error (the columns would be read in the wrong places); with
+    /// none present the columns are taken by position.
     static func read(_ url: URL, target: String?, targetRequired: Bool, featureNames wanted: [String]? = nil) throws -> CSVFeatures {
         let data = try Gzip.readFile(url)
         let text = String(decoding: data, as: UTF8.self)
@@ -51,8 +53,17 @@ struct CSVFeatures {
             throw RunDirectoryError(.incompatibleData, "\(url.path) has one column; it needs feature columns and a target column")
         }
         var featureIndices = names.indices.filter { $0 != targetIndex }
-        if hasHeader, let wanted, wanted.allSatisfy(names.contains) {
-            featureIndices = wanted.map { names.firstIndex(of: $0)! }
+        if hasHeader, let wanted {
+            let missing = wanted.filter { !names.contains($0) }
+            if missing.isEmpty {
+                featureIndices = wanted.map { names.firstIndex(of: $0)! }
+            } else if missing.count < wanted.count {
+                // Some names match and some do not: reading by position would feed columns to the wrong inputs.
+                throw RunDirectoryError(.incompatibleData, "\(url.path) lacks the feature column"
+                                        + (missing.count == 1 ? " " : "s ") + missing.prefix(8).map { "'\($0)'" }.joined(separator: ", ")
+                                        + "; the model takes " + wanted.joined(separator: ", ")
+                                        + " (name every column as in training, or use no names at all to go by position)")
+            }
         }
         let options = CSVOptions(hasHeader: hasHeader, delimiter: delimiter, categoricalColumns: targetIndex.map { [.index($0)] } ?? [])
         let table = try located(url) { try CSVReader.read(text: text, options: options) }

@@ -99,7 +99,7 @@ import Testing
         #expect(lines.dropFirst().allSatisfy { line in labels.contains(String(line.split(separator: ",")[1])) })
     }
 
-    @Test func nonFiniteInputIsRefusedByPredict() throws {
+    @Test func nonFiniteInputAndMismatchedColumnsAreRefusedByPredict() throws {
         let folder = temporaryFolder("cli-nan")
         let out = folder.appendingPathComponent("run")
         let trained = try CLI.run(["train", "--recipe", "logistic", "--dataset", "iris", "--epochs", "2", "--out", out.path, "--quiet"])
@@ -108,5 +108,9 @@ import Testing
         try "sepal length (cm),sepal width (cm),petal length (cm),petal width (cm)\n5.1,3.5,1.4,0.2\n5.1,inf,1.4,0.2\n"
             .write(to: input, atomically: true, encoding: .utf8)
         try CLI.expectFailure(["predict", "--run", out.path, "--input", input.path], "sample 2, value 2")
+        // A header naming some of the training columns but not all is refused, not read by position.
+        let partial = folder.appendingPathComponent("partial.csv")
+        try "sepal width (cm),sepal length (cm),petal length (cm),score\n3.5,5.1,1.4,0.2\n".write(to: partial, atomically: true, encoding: .utf8)
+        try CLI.expectFailure(["predict", "--run", out.path, "--input", partial.path], "lacks the feature column 'petal width (cm)'")
     }
 }
