@@ -110,7 +110,9 @@ public enum RunTraining {
             loss: isClassifier ? { Loss.crossEntropy($0, $1) } : { Loss.meanSquaredError($0, $1) },
             scheduler: settings.makeScheduler(for: optimizer, stepsPerEpoch: trainingLoader.count ?? 1),
             gradientClipping: settings.gradientClipNorm.map { .norm($0) },
-            metrics: isClassifier ? ["accuracy"] : ["r2"], classCount: isClassifier ? config.outputCount : nil,
+            // R² needs two validation rows; a tiny dataset trains without it rather than failing after training.
+            metrics: isClassifier ? ["accuracy"] : ((data.validation?.count ?? 0) >= 2 ? ["r2"] : []),
+            classCount: isClassifier ? config.outputCount : nil,
             callbacks: callbacks, seed: settings.seed)
         try AtomicFile.write(try encoded(settings), to: settingsURL)
 
@@ -123,10 +125,10 @@ public enum RunTraining {
             try Checkpoint.load(from: checkpoint.bestURL).restore(into: model)
         }
         model.eval()
-        var metrics: RunMetrics = ["test": try RunEvaluation.evaluate(model: model, config: config, data: data.test),
-                                   "train": try RunEvaluation.evaluate(model: model, config: config, data: data.train)]
-        if let validation = data.validation {
-            metrics["validation"] = try RunEvaluation.evaluate(model: model, config: config, data: validation)
+        var metrics: RunMetrics = [:]
+        let parts: [(String, PreparedData?)] = [("test", data.test), ("train", data.train), ("validation", data.validation)]
+        for case let (name, part?) in parts where isClassifier || part.count >= 2 {   // R² needs two rows
+            metrics[name] = try RunEvaluation.evaluate(model: model, config: config, data: part)
         }
         try run.writeRun(model: model, config: config, metrics: metrics)
         var files: [(role: String, url: URL)] = [("model", run.modelURL), ("config", run.configURL), ("metrics", run.metricsURL),
