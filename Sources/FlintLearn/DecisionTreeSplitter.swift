@@ -1,0 +1,120 @@
+import Foundation
+
+/// The best-split search of ``TreeBuilder`` over raw buffers.
+extension TreeBuilder {
+    struct SortKey { var value: Double; var sample: Int32 }
+    struct Split { var feature = -1, threshold = 0.0, proxy = -Double.infinity }
+
+    /// The best split of `samples[start..<end]` over up to `maxFeatures` non-constant features drawn
+    /// in random order; `feature < 0` when no split respects `minSamplesLeaf`.
+    /// `parent` holds the node's class weights (or weighted sum of targets first).
+    mutating func bestSplit(_ samples: [Int32], _ start: Int, _ end: Int, featureOrder: inout [Int],
+                            keyed: inout [SortKey], parent: [Double], parentWeight: Double) -> Split {
+        var best = Split()
+        var visited = 0
+        let count = end - start
+        let featureCount = data.features
+        var leftCounts = [Double](repeating: 0, count: max(settings.classCount, 1))
+        for drawn in 0..<featureCount {
+            if visited >= settings.maxFeatures { break }
+            featureOrder.swapAt(drawn, drawn + random.below(featureCount - drawn))
+            let feature = featureOrder[drawn]
+            keyed.withUnsafeMutableBufferPointer { keyed in
+                data.columns.withUnsafeBufferPointer { columns in
+                    let base = feature * data.rows
+                    for position in 0..<count {
+                        let sample = samples[start + position]
+                        keyed[position] = SortKey(value: columns[base + Int(sample)], sample: sample)
+                    }
+                }
+                keyed[0..<count].sort { $0.value < $1.value }
+            }
+            if keyed[count - 1].value <= keyed[0].value + Self.splitTolerance { continue }
+            visited += 1
+            let candidate = keyed.withUnsafeBufferPointer { keyed in
+                leftCounts.withUnsafeMutableBufferPointer { leftCounts in
+                    parent.withUnsafeBufferPointer { parent in
+                        sweep(keyed, count: count, leftCounts: leftCounts, parent: parent, parentWeight: parentWeight)
+                    }
+                }
+            }
+            if candidate.proxy > best.proxy { best = Split(feature: feature, threshold: candidate.threshold, proxy: candidate.proxy) }
+        }
+        return best
+    }
+
+    static var splitTolerance: Double { 1e-7 }
+
+    /// Scores every admissible threshold of one sorted feature; returns the best (proxy, threshold).
+    private func sweep(_ keyed: UnsafeBufferPointer<SortKey>, count: Int, leftCounts: UnsafeMutableBufferPointer<Double>,
+                       parent: UnsafeBufferPointer<Double>, parentWeight: Double) -> (proxy: Double, threshold: Double) {
+        let minLeaf = settings.minSamplesLeaf
+        var bestProxy = -Double.infinity, bestThreshold = 0.0
+        var leftWeight = 0.0
+        let tolerance = Self.splitTolerance
+        weights.withUnsafeBufferPointer { weights in
+            func consider(_ position: Int, _ proxy: Double) {
+                if proxy > bestProxy {
+                    bestProxy = proxy
+                    let low = keyed[position].value, high = keyed[position + 1].value
+                    var threshold = low / 2 + high / 2
+                    if threshold == high || !threshold.isFinite { threshold = low }
+                    bestThreshold = threshold
+                }
+            }
+            func admissible(_ position: Int) -> Bool {
+                keyed[position + 1].value > keyed[position].value + tolerance && position + 1 >= minLeaf && count - position - 1 >= minLeaf
+            }
+            switch settings.criterion {
+            case nil:
+                data.targets.withUnsafeBufferPointer { targets in
+                    let parentSum = parent[0]
+                    var leftSum = 0.0
+                    for position in 0..<(count - 1) {
+                        let sample = Int(keyed[position].sample), w = weights[sample]
+                        leftWeight += w; leftSum += w * targets[sample]
+                        guard admissible(position) else { continue }
+                        let rightWeight = parentWeight - leftWeight, rightSum = parentSum - leftSum
+                        consider(position, leftSum * leftSum / leftWeight + rightSum * rightSum / rightWeight)
+                    }
+                }
+            case .gini?:
+                data.classIndex.withUnsafeBufferPointer { classIndex in
+                    for k in 0..<settings.classCount { leftCounts[k] = 0 }
+                    var leftSquares = 0.0, rightSquares = 0.0
+                    for k in 0..<settings.classCount { rightSquares += parent[k] * parent[k] }
+                    for position in 0..<(count - 1) {
+                        let sample = Int(keyed[position].sample), w = weights[sample], k = Int(classIndex[sample])
+                        let left = leftCounts[k], right = parent[k] - left
+                        leftSquares += w * (2 * left + w)
+                        rightSquares += w * (w - 2 * right)
+                        leftCounts[k] = left + w
+                        leftWeight += w
+                        guard admissible(position) else { continue }
+                        consider(position, leftSquares / leftWeight + rightSquares / (parentWeight - leftWeight))
+                    }
+                }
+            case .entropy?:
+                data.classIndex.withUnsafeBufferPointer { classIndex in
+                    func xLogX(_ x: Double) -> Double { x > 0 ? x * Foundation.log(x) : 0 }
+                    for k in 0..<settings.classCount { leftCounts[k] = 0 }
+                    var leftTerms = 0.0, rightTerms = 0.0
+                    for k in 0..<settings.classCount { rightTerms += xLogX(parent[k]) }
+                    for position in 0..<(count - 1) {
+                        let sample = Int(keyed[position].sample), w = weights[sample], k = Int(classIndex[sample])
+                        let left = leftCounts[k], right = parent[k] - left
+                        leftTerms += xLogX(left + w) - xLogX(left)
+                        rightTerms += xLogX(right - w) - xLogX(right)
+                        leftCounts[k] = left + w
+                        leftWeight += w
+                        guard admissible(position) else { continue }
+                        let rightWeight = parentWeight - leftWeight
+                        // -(weighted entropies) up to the constant factor 1/ln 2.
+                        consider(position, leftTerms - xLogX(leftWeight) + rightTerms - xLogX(rightWeight))
+                    }
+                }
+            }
+        }
+        return (bestProxy, bestThreshold)
+    }
+}
