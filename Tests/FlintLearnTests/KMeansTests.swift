@@ -67,3 +67,34 @@ import Testing
         #expect(throws: LearnError.self) { try kmeans.fit(Tensor([[1.0, .nan], [2.0, 3.0]])) }
     }
 }
+
+/// MiniBatchKMeans against scikit-learn's on digits.
+@Suite struct MiniBatchKMeansTests {
+    @Test func digitsClusteringIsAsGoodAsScikitLearn() throws {
+        let entry = try UnsupervisedFixtures.fixtureCase("minibatch-kmeans-digits")
+        let (features, labels, _) = try UnsupervisedFixtures.dataset("digits", standardized: false)
+        let truth = Tensor(labels.map { Int64($0) })
+        var total = 0.0
+        for seed in 0..<10 {
+            let model = MiniBatchKMeans(clusterCount: 10, initCount: 3, randomState: UInt64(seed))
+            try model.fit(features)
+            total += try ClusteringMetrics.adjustedRandIndex(labelsTrue: truth, labelsPredicted: model.labels)
+            #expect(try model.predict(features).scalars(as: Int64.self) == model.labels.scalars(as: Int64.self))
+        }
+        let reference = UnsupervisedFixtures.number(entry, "ari_mean")
+        // Single mini-batch runs vary (ARI standard deviation about 0.04 across seeds), hence the wider margin.
+        #expect(total / 10 >= reference - 0.05, "mean ARI \(total / 10), scikit-learn \(reference)")
+    }
+
+    @Test func errors() throws {
+        let features = Tensor([[0.0, 1.0], [1.0, 0.0], [2.0, 2.0]])
+        #expect(throws: LearnError.self) { try MiniBatchKMeans().predict(features) }
+        #expect(throws: LearnError.self) { try MiniBatchKMeans(clusterCount: 4).fit(features) }
+        #expect(throws: LearnError.self) { try MiniBatchKMeans(clusterCount: 2, batchSize: 0).fit(features) }
+        #expect(throws: LearnError.self) { try MiniBatchKMeans(clusterCount: 2, reassignmentRatio: -1).fit(features) }
+        let model = MiniBatchKMeans(clusterCount: 2)
+        try model.fit(features)
+        #expect(try model.transform(features).shape == [3, 2])
+        #expect(throws: LearnError.self) { try model.transform(Tensor([[1.0, 2.0, 3.0]])) }
+    }
+}
