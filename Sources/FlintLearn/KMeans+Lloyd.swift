@@ -51,9 +51,8 @@ struct KMeansData {
 
     /// scikit-learn's greedy k-means++: each new centre is the best of `2 + ⌊ln k⌋` candidates drawn with
     /// probability proportional to the squared distance to the nearest chosen centre.
-    func kMeansPlusPlus(count: Int, random: SeededUniform, rowSubset: [Int]? = nil) -> [Double] {
-        let subset = rowSubset.map { SquaredDistances.gather(values, columns: columns, indices: $0) }
-        let data = subset.map(KMeansData.init) ?? self
+    func kMeansPlusPlus(count: Int, random: SeededUniform) -> [Double] {
+        let data = self
         let trials = 2 + Int(Foundation.log(Double(count)))
         var centers = [Double](repeating: 0, count: count * data.columns)
         let first = random.integers(1, below: data.rows)[0]

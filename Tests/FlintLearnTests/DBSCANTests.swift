@@ -23,6 +23,9 @@ import Testing
         #expect(try dbscan.fitPredict(features).scalars(as: Int64.self) == [0, 0, 0, 0, 0, 0, -1])
         #expect(dbscan.coreSampleIndices == [0, 1, 2, 3, 4])
         #expect(dbscan.components.shape == [5, 1])
+        let sparse = DBSCAN()
+        #expect(try sparse.fitPredict(Tensor([[0.0, 0.0], [5.0, 5.0]])).scalars(as: Int64.self) == [-1, -1])
+        #expect(sparse.clusterCount == 0 && sparse.components.shape == [0, 2])
     }
 
     @Test func errors() throws {
