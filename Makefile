@@ -47,9 +47,9 @@ bench: setup bench-peers
 bench-peers:
 	@scripts/install-peers.sh
 
-## Regenerate the PyTorch fixtures the tests read (needs .venv with torch).
+## Regenerate every fixture the tests read, from PyTorch, NumPy and scikit-learn (in .venv).
 fixtures: bench-peers
-	.venv/bin/python scripts/make_torch_fixtures.py
+	for script in scripts/make_*fixtures*.py; do .venv/bin/python $$script || exit 1; done
 
 ## Fashion-MNIST (Debian package dataset-fashion-mnist, 31 MB) for `flint train --dataset fashion-mnist`.
 datasets: setup
