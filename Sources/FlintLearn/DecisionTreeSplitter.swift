@@ -15,19 +15,44 @@ extension TreeBuilder {
         let count = end - start
         let featureCount = data.features
         var leftCounts = [Double](repeating: 0, count: max(settings.classCount, 1))
+        // Which rows belong to this node, when the columns come presorted.
+        var inNode: [Bool]? = nil
+        if !data.sortedRows.isEmpty {
+            var marks = [Bool](repeating: false, count: data.rows)
+            for position in start..<end { marks[Int(samples[position])] = true }
+            inNode = marks
+        }
         for drawn in 0..<featureCount {
             if visited >= settings.maxFeatures { break }
             featureOrder.swapAt(drawn, drawn + random.below(featureCount - drawn))
             let feature = featureOrder[drawn]
-            keyed.withUnsafeMutableBufferPointer { keyed in
-                data.columns.withUnsafeBufferPointer { columns in
-                    let base = feature * data.rows
-                    for position in 0..<count {
-                        let sample = samples[start + position]
-                        keyed[position] = SortKey(value: columns[base + Int(sample)], sample: sample)
+            if !data.sortedRows.isEmpty, let inNode {
+                // Presorted columns (gradient boosting): walk the feature's global order, keeping the node's rows.
+                keyed.withUnsafeMutableBufferPointer { keyed in
+                    data.columns.withUnsafeBufferPointer { columns in
+                        data.sortedRows.withUnsafeBufferPointer { sorted in
+                            inNode.withUnsafeBufferPointer { inNode in
+                                let base = feature * data.rows
+                                var position = 0
+                                for index in base..<(base + data.rows) {
+                                    let sample = sorted[index]
+                                    if inNode[Int(sample)] { keyed[position] = SortKey(value: columns[base + Int(sample)], sample: sample); position += 1 }
+                                }
+                            }
+                        }
                     }
                 }
-                keyed[0..<count].sort { $0.value < $1.value }
+            } else {
+                keyed.withUnsafeMutableBufferPointer { keyed in
+                    data.columns.withUnsafeBufferPointer { columns in
+                        let base = feature * data.rows
+                        for position in 0..<count {
+                            let sample = samples[start + position]
+                            keyed[position] = SortKey(value: columns[base + Int(sample)], sample: sample)
+                        }
+                    }
+                    keyed[0..<count].sort { $0.value < $1.value }
+                }
             }
             if keyed[count - 1].value <= keyed[0].value + Self.splitTolerance { continue }
             visited += 1
