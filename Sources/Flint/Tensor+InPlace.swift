@@ -51,6 +51,20 @@ extension Tensor {
         return try body(UnsafeBufferPointer(start: source.pointer(as: T.self), count: count))
     }
 
+    /// Gives `body` the elements' bytes in row-major order, whatever the dtype (file writers use it:
+    /// safetensors, NumPy), without copying when the tensor is already contiguous.
+    ///
+    /// ```swift
+    /// let bytes = x.withUnsafeRawBytes { Array($0) }   // x.count * x.dtype.byteSize bytes
+    /// ```
+    public func withUnsafeRawBytes<Result>(_ body: (UnsafeRawBufferPointer) throws -> Result) rethrows -> Result {
+        let source = isContiguous ? self : copyToContiguous(self)
+        return try withExtendedLifetime(source) {
+            try body(UnsafeRawBufferPointer(start: UnsafeRawPointer(source.impl.storage.base) + source.impl.offset * dtype.byteSize,
+                                            count: count * dtype.byteSize))
+        }
+    }
+
     /// Makes this value the only owner of contiguous storage, copying when it is shared.
     private mutating func makeUniqueAndContiguous() {
         let ownsStorage = isKnownUniquelyReferenced(&impl) && isKnownUniquelyReferenced(&impl.storageReference)

@@ -108,26 +108,9 @@ public enum SafeTensors {
         withUnsafeBytes(of: UInt64(header.count).littleEndian) { data.append(contentsOf: $0) }
         data.append(contentsOf: header)
         for name in names {
-            appendBytes(of: tensors[name]!, to: &data)
+            tensors[name]!.withUnsafeRawBytes { data.append(contentsOf: $0) }
         }
         return data
-    }
-
-    // MARK: tensor bytes
-
-    private static func appendBytes(of tensor: Tensor, to data: inout Data) {
-        func append<T: TensorScalar>(_ type: T.Type) {
-            tensor.withUnsafeBufferPointer(as: T.self) { data.append(contentsOf: UnsafeRawBufferPointer($0)) }
-        }
-        switch tensor.dtype {
-        case .float32: append(Float.self)
-        case .float64: append(Double.self)
-        case .int32: append(Int32.self)
-        case .int64: append(Int64.self)
-        case .bool: append(Bool.self)
-        case .int8: append(Int8.self)
-        case .uint8: append(UInt8.self)
-        }
     }
 
     private static func makeTensor(_ dtype: SafeTensorsDType, shape: [Int], bytes: UnsafeRawBufferPointer) -> Tensor {

@@ -73,7 +73,7 @@ public enum NumPyFile {
         bytes += Array(dictionary.utf8)
         bytes += Array(repeating: UInt8(ascii: " "), count: padded - dictionary.utf8.count - 1)
         bytes.append(UInt8(ascii: "\n"))
-        appendElements(of: tensor, to: &bytes)
+        tensor.withUnsafeRawBytes { bytes.append(contentsOf: $0) }
         return bytes
     }
 
@@ -173,21 +173,6 @@ public enum NumPyFile {
                     out[index] = Double(bitPattern: descriptor.bigEndian ? UInt64(bigEndian: raw) : UInt64(littleEndian: raw))
                 }
             }
-        }
-    }
-
-    private static func appendElements(of tensor: Tensor, to bytes: inout [UInt8]) {
-        func append<T: TensorScalar>(_ type: T.Type) {
-            tensor.withUnsafeBufferPointer(as: T.self) { bytes.append(contentsOf: UnsafeRawBufferPointer($0)) }
-        }
-        switch tensor.dtype {
-        case .float32: append(Float.self)
-        case .float64: append(Double.self)
-        case .int32: append(Int32.self)
-        case .int64: append(Int64.self)
-        case .bool: append(Bool.self)
-        case .int8: append(Int8.self)
-        case .uint8: append(UInt8.self)
         }
     }
 }
