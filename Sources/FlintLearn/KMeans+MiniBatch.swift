@@ -152,9 +152,7 @@ public final class MiniBatchKMeans: TransformerEstimator {
     /// let clusters = try model.predict(features)
     /// ```
     public func predict(_ features: Tensor) throws -> Tensor {
-        guard let featureCount else { throw LearnError(.notFitted, "MiniBatchKMeans: not fitted; call fit(_:) first") }
-        let data = KMeansData(try LearnValidation.features(features, estimator: "MiniBatchKMeans", expectedFeatures: featureCount))
-        return Tensor(data.assign(centerValues, count: clusterCount).labels.map { Int64($0) }, shape: [data.rows])
+        try fittedCentres().nearest(features)
     }
 
     /// The Euclidean distance of each row to each centre, `[n, clusterCount]`.
@@ -163,10 +161,13 @@ public final class MiniBatchKMeans: TransformerEstimator {
     /// let distances = try model.transform(features)
     /// ```
     public func transform(_ features: Tensor) throws -> Tensor {
+        try fittedCentres().distances(features)
+    }
+
+    /// The fitted centres, or the not-fitted error.
+    private func fittedCentres() throws -> FittedCentres {
         guard let featureCount else { throw LearnError(.notFitted, "MiniBatchKMeans: not fitted; call fit(_:) first") }
-        let data = KMeansData(try LearnValidation.features(features, estimator: "MiniBatchKMeans", expectedFeatures: featureCount))
-        let squared = SquaredDistances.matrix(data.matrix, data.norms, clusterCenters,
-                                              SquaredDistances.rowNorms(centerValues, rows: clusterCount, columns: featureCount))
-        return Tensor(squared.map { $0.squareRoot() }, shape: [data.rows, clusterCount])
+        return FittedCentres(estimator: "MiniBatchKMeans", values: centerValues, tensor: clusterCenters, count: clusterCount,
+                             featureCount: featureCount)
     }
 }

@@ -105,9 +105,7 @@ public final class KMeans: TransformerEstimator {
     /// let clusters = try kmeans.predict(features)
     /// ```
     public func predict(_ features: Tensor) throws -> Tensor {
-        guard let featureCount else { throw LearnError(.notFitted, "KMeans: not fitted; call fit(_:) first") }
-        let data = KMeansData(try LearnValidation.features(features, estimator: "KMeans", expectedFeatures: featureCount))
-        return Tensor(data.assign(centerValues, count: clusterCount).labels.map { Int64($0) }, shape: [data.rows])
+        try fittedCentres().nearest(features)
     }
 
     /// The Euclidean distance of each row to each centre, `[n, clusterCount]` (scikit-learn's `transform`).
@@ -116,11 +114,14 @@ public final class KMeans: TransformerEstimator {
     /// let distances = try kmeans.transform(features)
     /// ```
     public func transform(_ features: Tensor) throws -> Tensor {
+        try fittedCentres().distances(features)
+    }
+
+    /// The fitted centres, or the not-fitted error.
+    private func fittedCentres() throws -> FittedCentres {
         guard let featureCount else { throw LearnError(.notFitted, "KMeans: not fitted; call fit(_:) first") }
-        let data = KMeansData(try LearnValidation.features(features, estimator: "KMeans", expectedFeatures: featureCount))
-        let squared = SquaredDistances.matrix(data.matrix, data.norms, clusterCenters,
-                                              SquaredDistances.rowNorms(centerValues, rows: clusterCount, columns: featureCount))
-        return Tensor(squared.map { $0.squareRoot() }, shape: [data.rows, clusterCount])
+        return FittedCentres(estimator: "KMeans", values: centerValues, tensor: clusterCenters, count: clusterCount,
+                             featureCount: featureCount)
     }
 
     /// `fit` then the training labels.

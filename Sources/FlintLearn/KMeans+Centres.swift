@@ -1,0 +1,27 @@
+import Flint
+
+/// Fitted cluster centres and what both k-means estimators do with them: the nearest centre of each
+/// row (`predict`) and the distances to every centre (`transform`).
+struct FittedCentres {
+    let estimator: String
+    /// The centres row-major, `count × featureCount`.
+    let values: [Double]
+    /// The same centres as a `[count, featureCount]` tensor.
+    let tensor: Tensor
+    let count: Int
+    let featureCount: Int
+
+    /// The index of the nearest centre of each row, int64 `[n]`.
+    func nearest(_ features: Tensor) throws -> Tensor {
+        let data = KMeansData(try LearnValidation.features(features, estimator: estimator, expectedFeatures: featureCount))
+        return Tensor(data.assign(values, count: count).labels.map { Int64($0) }, shape: [data.rows])
+    }
+
+    /// The Euclidean distance of each row to each centre, `[n, count]`.
+    func distances(_ features: Tensor) throws -> Tensor {
+        let data = KMeansData(try LearnValidation.features(features, estimator: estimator, expectedFeatures: featureCount))
+        let squared = SquaredDistances.matrix(data.matrix, data.norms, tensor,
+                                              SquaredDistances.rowNorms(values, rows: count, columns: featureCount))
+        return Tensor(squared.map { $0.squareRoot() }, shape: [data.rows, count])
+    }
+}
