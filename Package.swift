@@ -35,7 +35,7 @@ let package = Package(
         // The training loop, callbacks, metrics, logs and plots.
         .target(name: "FlintTrain", dependencies: ["Flint", "FlintNN", "FlintOptim", "FlintIO", "FlintData", "CZlib"]),
         // Classic machine learning: scikit-learn-style estimators.
-        .target(name: "FlintLearn", dependencies: ["Flint", "FlintData", "FlintTrain"]),
+        .target(name: "FlintLearn", dependencies: ["Flint", "FlintIO", "FlintData", "FlintTrain"]),
         // The command-line tool.
         .executableTarget(
             name: "flint",

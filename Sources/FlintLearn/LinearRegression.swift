@@ -153,3 +153,63 @@ public final class Ridge: RegressorEstimator {
         return fitted.predict(try LearnValidation.features(features, estimator: "Ridge", expectedFeatures: fitted.coefficients.count))
     }
 }
+
+extension Ridge: PersistableEstimator {
+    /// The coefficients and intercept.
+    ///
+    /// ```swift
+    /// let state = try ridge.fittedState()
+    /// ```
+    public func fittedState() throws -> EstimatorState {
+        guard let fitted else { throw LearnTargets.notFitted("Ridge") }
+        return fitted.state
+    }
+
+    /// Restores the coefficients and intercept.
+    ///
+    /// ```swift
+    /// try Ridge().restoreFittedState(state)
+    /// ```
+    public func restoreFittedState(_ state: EstimatorState) throws {
+        fitted = try LinearFit(state: state)
+    }
+}
+
+extension LinearRegression: PersistableEstimator {
+    /// The coefficients and intercept.
+    ///
+    /// ```swift
+    /// let state = try model.fittedState()
+    /// ```
+    public func fittedState() throws -> EstimatorState {
+        guard let fitted else { throw LearnTargets.notFitted("LinearRegression") }
+        return fitted.state
+    }
+
+    /// Restores the coefficients and intercept.
+    ///
+    /// ```swift
+    /// try LinearRegression().restoreFittedState(state)
+    /// ```
+    public func restoreFittedState(_ state: EstimatorState) throws {
+        fitted = try LinearFit(state: state)
+    }
+}
+
+extension LinearFit {
+    /// The fit as saved values (`featureCount`, `coefficients`, `intercept`).
+    var state: EstimatorState {
+        var state = EstimatorState()
+        state.set("featureCount", integer: coefficients.count)
+        state.set("coefficients", doubles: coefficients)
+        state.set("intercept", intercept)
+        return state
+    }
+
+    /// A fit read back from saved values.
+    init(state: EstimatorState) throws {
+        let featureCount = try state.integer("featureCount")
+        coefficients = try state.doubles("coefficients", count: featureCount)
+        intercept = try state.double("intercept")
+    }
+}

@@ -247,3 +247,32 @@ public final class RobustScaler: TransformerEstimator {
         return affineColumns(matrix, subtract: withCentering ? center : nil, divide: withScaling ? scale : nil)
     }
 }
+
+extension StandardScaler: PersistableEstimator {
+    /// The per-feature means, variances and scales.
+    ///
+    /// ```swift
+    /// let state = try scaler.fittedState()
+    /// ```
+    public func fittedState() throws -> EstimatorState {
+        guard let mean, let variance, let scale else { throw LearnTargets.notFitted("StandardScaler", fit: "fit(_:)") }
+        var state = EstimatorState()
+        state.set("featureCount", integer: mean.count)
+        state.set("mean", doubles: mean)
+        state.set("variance", doubles: variance)
+        state.set("scale", doubles: scale)
+        return state
+    }
+
+    /// Restores the per-feature statistics.
+    ///
+    /// ```swift
+    /// try StandardScaler().restoreFittedState(state)
+    /// ```
+    public func restoreFittedState(_ state: EstimatorState) throws {
+        let featureCount = try state.integer("featureCount")
+        mean = try state.doubles("mean", count: featureCount)
+        variance = try state.doubles("variance", count: featureCount)
+        scale = try state.doubles("scale", count: featureCount)
+    }
+}

@@ -1,0 +1,171 @@
+import Flint
+
+/// The classifiers and regressors of the catalogue, with their hyperparameters under scikit-learn's names.
+extension EstimatorCatalog {
+    static let treeScaling = FeatureScaling.none
+
+    /// The catalogued classifiers.
+    ///
+    /// ```swift
+    /// print(EstimatorCatalog.classifiers.map(\.name))
+    /// ```
+    public static var classifiers: [EstimatorEntry] {
+        [
+            EstimatorEntry("logistic-regression", { LogisticRegression() }, task: .classification,
+                           "multinomial logistic regression, L2 penalty, L-BFGS", [
+                .number("C", \LogisticRegression.c, "inverse of the L2 strength (default 1)"),
+                .choice("penalty", \LogisticRegression.penalty, "l2 (default) or none", [("l2", .l2), ("none", .none)]),
+                .flag("fit_intercept", \LogisticRegression.fitIntercept, "learn intercepts (default true)"),
+                .number("tol", \LogisticRegression.tol, "gradient tolerance to stop (default 1e-4)"),
+                .integer("max_iter", \LogisticRegression.maxIter, "most L-BFGS iterations (default 100)"),
+            ]),
+            EstimatorEntry("k-neighbors-classifier", { KNeighborsClassifier() }, task: .classification,
+                           "vote of the k nearest training rows (brute force on BLAS or a KD-tree)", neighborParameters(KNeighborsClassifier.self)),
+            EstimatorEntry("gaussian-nb", { GaussianNB() }, task: .classification, "Gaussian naive Bayes", [
+                .number("var_smoothing", \GaussianNB.varSmoothing, "share of the largest variance added to all (default 1e-9)"),
+                .custom("priors", \GaussianNB.priors, "class priors, comma-separated, or none to learn them (default none)",
+                        expected: "comma-separated numbers or none", parse: parsePriors, format: { $0.map { $0.map { "\($0)" }.joined(separator: ",") } ?? "none" }),
+            ]),
+            EstimatorEntry("multinomial-nb", { MultinomialNB() }, task: .classification, scaling: .none,
+                           "multinomial naive Bayes for counts (features must be non-negative)", [
+                .number("alpha", \MultinomialNB.alpha, "additive smoothing (default 1)"),
+                .flag("fit_prior", \MultinomialNB.fitPrior, "learn class priors, else uniform (default true)"),
+            ]),
+            EstimatorEntry("decision-tree-classifier", { DecisionTreeClassifier() }, task: .classification, scaling: treeScaling,
+                           "CART classification tree", [criterion(\DecisionTreeClassifier.criterion)] + treeParameters(DecisionTreeClassifier.self, maxFeaturesDefault: "none")),
+            EstimatorEntry("random-forest-classifier", { RandomForestClassifier() }, task: .classification, scaling: treeScaling,
+                           "bootstrap forest of classification trees, grown in parallel", [
+                .integer("n_estimators", \RandomForestClassifier.nEstimators, "number of trees (default 100)"),
+                criterion(\RandomForestClassifier.criterion),
+                .flag("bootstrap", \RandomForestClassifier.bootstrap, "grow each tree on a bootstrap sample (default true)"),
+            ] + treeParameters(RandomForestClassifier.self, maxFeaturesDefault: "sqrt")),
+            EstimatorEntry("gradient-boosting-classifier", { GradientBoostingClassifier() }, task: .classification, scaling: treeScaling,
+                           "gradient-boosted regression trees on the log loss", boostingParameters(GradientBoostingClassifier.self)),
+        ]
+    }
+
+    /// The catalogued regressors.
+    ///
+    /// ```swift
+    /// print(EstimatorCatalog.regressors.map(\.name))
+    /// ```
+    public static var regressors: [EstimatorEntry] {
+        [
+            EstimatorEntry("linear-regression", { LinearRegression() }, task: .regression, "ordinary least squares", [
+                .flag("fit_intercept", \LinearRegression.fitIntercept, "learn an intercept (default true)"),
+            ]),
+            EstimatorEntry("ridge", { Ridge() }, task: .regression, "least squares with an L2 penalty", [
+                .number("alpha", \Ridge.alpha, "L2 strength (default 1)"),
+                .flag("fit_intercept", \Ridge.fitIntercept, "learn an intercept (default true)"),
+            ]),
+            EstimatorEntry("lasso", { Lasso() }, task: .regression, "least squares with an L1 penalty (coordinate descent)", [
+                .number("alpha", \Lasso.alpha, "L1 strength (default 1)"),
+                .flag("fit_intercept", \Lasso.fitIntercept, "learn an intercept (default true)"),
+                .integer("max_iter", \Lasso.maxIter, "most coordinate-descent sweeps (default 1000)"),
+                .number("tol", \Lasso.tol, "duality-gap tolerance (default 1e-4)"),
+            ]),
+            EstimatorEntry("elastic-net", { ElasticNet() }, task: .regression, "least squares with L1 and L2 penalties (coordinate descent)", [
+                .number("alpha", \ElasticNet.alpha, "penalty strength (default 1)"),
+                .number("l1_ratio", \ElasticNet.l1Ratio, "share of L1 in the penalty (default 0.5)"),
+                .flag("fit_intercept", \ElasticNet.fitIntercept, "learn an intercept (default true)"),
+                .integer("max_iter", \ElasticNet.maxIter, "most coordinate-descent sweeps (default 1000)"),
+                .number("tol", \ElasticNet.tol, "duality-gap tolerance (default 1e-4)"),
+            ]),
+            EstimatorEntry("k-neighbors-regressor", { KNeighborsRegressor() }, task: .regression,
+                           "mean of the k nearest training rows' targets", neighborParameters(KNeighborsRegressor.self)),
+            EstimatorEntry("decision-tree-regressor", { DecisionTreeRegressor() }, task: .regression, scaling: treeScaling,
+                           "CART regression tree (squared error)", treeParameters(DecisionTreeRegressor.self, maxFeaturesDefault: "none")),
+            EstimatorEntry("random-forest-regressor", { RandomForestRegressor() }, task: .regression, scaling: treeScaling,
+                           "bootstrap forest of regression trees, grown in parallel", [
+                .integer("n_estimators", \RandomForestRegressor.nEstimators, "number of trees (default 100)"),
+                .flag("bootstrap", \RandomForestRegressor.bootstrap, "grow each tree on a bootstrap sample (default true)"),
+            ] + treeParameters(RandomForestRegressor.self, maxFeaturesDefault: "none")),
+            EstimatorEntry("gradient-boosting-regressor", { GradientBoostingRegressor() }, task: .regression, scaling: treeScaling,
+                           "gradient-boosted regression trees on the squared error", boostingParameters(GradientBoostingRegressor.self)),
+        ]
+    }
+
+    static func parsePriors(_ text: String) -> [Double]?? {
+        if text.lowercased() == "none" { return .some(nil) }
+        let values = text.split(separator: ",").map { Double($0.trimmingCharacters(in: .whitespaces)) }
+        guard !values.isEmpty, values.allSatisfy({ $0 != nil }) else { return nil }
+        return .some(values.map { $0! })
+    }
+
+    static func criterion<Model: AnyObject>(_ keyPath: ReferenceWritableKeyPath<Model, ClassificationCriterion>) -> EstimatorParameter {
+        .choice("criterion", keyPath, "split impurity: gini (default) or entropy (also log_loss)",
+                [("gini", .gini), ("entropy", .entropy), ("log_loss", .entropy)])
+    }
+
+    static func neighborParameters<Model: KNeighborsParameters>(_ model: Model.Type) -> [EstimatorParameter] {
+        [
+            .integer("n_neighbors", \Model.neighborCount, "neighbours that vote (default 5)"),
+            .choice("weights", \Model.weights, "uniform (default) or distance (closer neighbours count more)",
+                    [("uniform", .uniform), ("distance", .distance)]),
+            .choice("algorithm", \Model.algorithm, "auto (default), brute or kd_tree",
+                    [("auto", .auto), ("brute", .brute), ("kd_tree", .kdTree)]),
+            .integer("leaf_size", \Model.leafSize, "rows per KD-tree leaf (default 30)"),
+        ]
+    }
+
+    static func treeParameters<Model: TreeParameters>(_ model: Model.Type, maxFeaturesDefault: String) -> [EstimatorParameter] {
+        [
+            .optionalInteger("max_depth", \Model.maxDepth, "deepest a leaf may be, or none (default none)"),
+            .integer("min_samples_split", \Model.minSamplesSplit, "fewest rows a node needs to be split (default 2)"),
+            .integer("min_samples_leaf", \Model.minSamplesLeaf, "fewest rows each leaf keeps (default 1)"),
+            .maxFeatures(\Model.maxFeatures, "features tried per split: sqrt, log2, none, a count or a fraction (default \(maxFeaturesDefault))"),
+            .seed("random_state", \Model.randomState),
+        ]
+    }
+
+    static func boostingParameters<Model: BoostingParameters>(_ model: Model.Type) -> [EstimatorParameter] {
+        [
+            .integer("n_estimators", \Model.nEstimators, "boosting stages (default 100)"),
+            .number("learning_rate", \Model.learningRate, "shrinkage of each stage (default 0.1)"),
+            .optionalInteger("max_depth", \Model.maxDepth, "depth of each tree, or none (default 3)"),
+            .integer("min_samples_split", \Model.minSamplesSplit, "fewest rows a node needs to be split (default 2)"),
+            .integer("min_samples_leaf", \Model.minSamplesLeaf, "fewest rows each leaf keeps (default 1)"),
+            .number("subsample", \Model.subsample, "share of rows each stage sees (default 1)"),
+            .seed("random_state", \Model.randomState),
+        ]
+    }
+}
+
+/// The hyperparameters both k-nearest-neighbours estimators have (so one parameter list serves both).
+protocol KNeighborsParameters: AnyObject {
+    var neighborCount: Int { get set }
+    var weights: NeighborsWeights { get set }
+    var algorithm: NeighborsAlgorithm { get set }
+    var leafSize: Int { get set }
+}
+
+extension KNeighborsClassifier: KNeighborsParameters {}
+extension KNeighborsRegressor: KNeighborsParameters {}
+
+/// The hyperparameters every tree and forest has.
+protocol TreeParameters: AnyObject {
+    var maxDepth: Int? { get set }
+    var minSamplesSplit: Int { get set }
+    var minSamplesLeaf: Int { get set }
+    var maxFeatures: MaxFeatures { get set }
+    var randomState: UInt64? { get set }
+}
+
+extension DecisionTreeClassifier: TreeParameters {}
+extension DecisionTreeRegressor: TreeParameters {}
+extension RandomForestClassifier: TreeParameters {}
+extension RandomForestRegressor: TreeParameters {}
+
+/// The hyperparameters both gradient-boosting estimators have.
+protocol BoostingParameters: AnyObject {
+    var nEstimators: Int { get set }
+    var learningRate: Double { get set }
+    var maxDepth: Int? { get set }
+    var minSamplesSplit: Int { get set }
+    var minSamplesLeaf: Int { get set }
+    var subsample: Double { get set }
+    var randomState: UInt64? { get set }
+}
+
+extension GradientBoostingClassifier: BoostingParameters {}
+extension GradientBoostingRegressor: BoostingParameters {}
