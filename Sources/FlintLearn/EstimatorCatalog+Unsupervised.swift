@@ -10,7 +10,7 @@ extension EstimatorCatalog {
     /// ```
     public static var unsupervised: [EstimatorEntry] {
         [
-            EstimatorEntry("k-means", { KMeans() }, task: .clustering, "Lloyd's k-means with k-means++ seeding and several initialisations", [
+            EstimatorEntry("k-means", { KMeans() }, task: .clustering, scaling: .none, "Lloyd's k-means with k-means++ seeding and several initialisations", [
                 .integer("n_clusters", \KMeans.clusterCount, "number of clusters (default 8)"),
                 .custom("init", \KMeans.initialization, "k-means++ (default) or random", expected: "k-means++ or random", parse: { text in
                     switch text.lowercased() {
@@ -27,7 +27,7 @@ extension EstimatorCatalog {
                 .number("tol", \KMeans.tolerance, "centre shift tolerance, relative to the data variance (default 1e-4)"),
                 .seed("random_state", \KMeans.randomState),
             ]),
-            EstimatorEntry("mini-batch-k-means", { MiniBatchKMeans() }, task: .clustering, "k-means on random mini-batches", [
+            EstimatorEntry("mini-batch-k-means", { MiniBatchKMeans() }, task: .clustering, scaling: .none, "k-means on random mini-batches", [
                 .integer("n_clusters", \MiniBatchKMeans.clusterCount, "number of clusters (default 8)"),
                 .integer("batch_size", \MiniBatchKMeans.batchSize, "rows per mini-batch (default 1024)"),
                 .integer("max_iter", \MiniBatchKMeans.maxIterations, "most passes over the data (default 100)"),
@@ -57,7 +57,7 @@ extension EstimatorCatalog {
                 }),
                 .flag("whiten", \PCA.whiten, "scale projections to unit variance (default false)"),
             ]),
-            EstimatorEntry("truncated-svd", { TruncatedSVD() }, task: .decomposition, "truncated SVD without centring (latent semantic analysis)", [
+            EstimatorEntry("truncated-svd", { TruncatedSVD() }, task: .decomposition, scaling: .none, "truncated SVD without centring (latent semantic analysis)", [
                 .integer("n_components", \TruncatedSVD.componentCount, "components kept (default 2)"),
                 .choice("algorithm", \TruncatedSVD.algorithm, "randomized (default) or exact", [("randomized", .randomized), ("exact", .exact), ("arpack", .exact)]),
                 .integer("n_iter", \TruncatedSVD.iterationCount, "power iterations of the randomized SVD (default 5)"),

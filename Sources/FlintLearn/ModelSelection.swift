@@ -44,10 +44,12 @@ public func trainTestSplit(features: Tensor, targets: Tensor, testFraction: Doub
                           trainIndices: parts[0], testIndices: parts[1])
 }
 
-/// Per-fold scores of a cross-validation and their mean.
+/// Per-fold scores of a cross-validation, their mean, and each fold's fit time.
 public struct CrossValidationResult: Sendable, Equatable {
     /// The score on each held-out fold (accuracy for classifiers, R² for regressors), in fold order.
     public let scores: [Double]
+    /// Seconds each fold's `fit` took (scikit-learn's `fit_time`), in fold order.
+    public let fitSeconds: [Double]
     /// The mean of ``scores``.
     public var mean: Double { scores.reduce(0, +) / Double(scores.count) }
 }
@@ -64,17 +66,18 @@ public func crossValidate(_ makeEstimator: () throws -> any SupervisedEstimator,
                           folds: [Fold]) throws -> CrossValidationResult {
     let rows = try ModelSelectionSupport.checkedRows(features, targets, function: "crossValidate")
     guard !folds.isEmpty else { throw LearnError(.invalidParameter, "crossValidate: no folds given") }
-    var scores: [Double] = []
+    var scores: [Double] = [], fitSeconds: [Double] = []
     for (number, fold) in folds.enumerated() {
         guard let largest = (fold.train + fold.validation).max(), largest < rows, !fold.train.isEmpty, !fold.validation.isEmpty else {
             throw LearnError(.invalidParameter, "crossValidate: fold \(number) is empty or refers to rows beyond \(rows)")
         }
         let estimator = try makeEstimator()
-        try estimator.fit(ModelSelectionSupport.rows(features, fold.train), ModelSelectionSupport.rows(targets, fold.train))
+        let trainFeatures = ModelSelectionSupport.rows(features, fold.train), trainTargets = ModelSelectionSupport.rows(targets, fold.train)
+        fitSeconds.append(try measureSeconds { try estimator.fit(trainFeatures, trainTargets) })
         scores.append(try ModelSelectionSupport.score(estimator, ModelSelectionSupport.rows(features, fold.validation),
                                                       ModelSelectionSupport.rows(targets, fold.validation)))
     }
-    return CrossValidationResult(scores: scores)
+    return CrossValidationResult(scores: scores, fitSeconds: fitSeconds)
 }
 
 /// Cross-validation over `k` folds made as scikit-learn's `cv=k`: unshuffled `StratifiedKFold` on the
@@ -128,4 +131,15 @@ enum ModelSelectionSupport {
         }
         return try KFold(splitCount: k).splits(count: rows)
     }
+}
+
+/// The wall-clock seconds `body` takes (monotonic clock).
+///
+/// ```swift
+/// let seconds = try measureSeconds { try model.fit(features, labels) }
+/// ```
+public func measureSeconds(_ body: () throws -> Void) rethrows -> Double {
+    let clock = ContinuousClock()
+    let elapsed = try clock.measure(body)
+    return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
 }

@@ -79,6 +79,19 @@ public struct RunPredictions: Sendable {
     /// The class names (classifiers; numbers when the config has none).
     public let classNames: [String]
 
+    /// Predictions made elsewhere (a FlintLearn estimator): class indices into `classNames` with
+    /// optional probabilities, or values.
+    ///
+    /// ```swift
+    /// let predictions = RunPredictions(classes: [0, 2], probabilities: nil, values: nil, classNames: ["a", "b", "c"])
+    /// ```
+    public init(classes: [Int]?, probabilities: [[Double]]?, values: [Double]?, classNames: [String]) {
+        self.classes = classes
+        self.probabilities = probabilities
+        self.values = values
+        self.classNames = classNames
+    }
+
     /// The predictions of `model` for prepared `inputs`.
     ///
     /// ```swift
@@ -107,18 +120,20 @@ public struct RunPredictions: Sendable {
     /// ```
     public var count: Int { classes?.count ?? values?.count ?? 0 }
 
-    /// CSV text: `row,class,class_index,probability_<name>…` per row for classifiers, `row,value` for regression.
+    /// CSV text: `row,class,class_index,probability_<name>…` per row for classifiers (the probability
+    /// columns only when there are probabilities), `row,value` for regression.
     ///
     /// ```swift
     /// print(predictions.csv())
     /// ```
     public func csv() -> String {
         var lines: [String] = []
-        if let classes, let probabilities {
-            lines.append((["row", "class", "class_index"] + classNames.map { "probability_\($0)" }).map(Self.csvField).joined(separator: ","))
+        if let classes {
+            let probabilityColumns = probabilities == nil ? [] : classNames.map { "probability_\($0)" }
+            lines.append((["row", "class", "class_index"] + probabilityColumns).map(Self.csvField).joined(separator: ","))
             for (row, predicted) in classes.enumerated() {
                 lines.append(([String(row), Self.csvField(classNames[predicted]), String(predicted)]
-                              + probabilities[row].map { "\($0)" }).joined(separator: ","))
+                              + (probabilities?[row] ?? []).map { "\($0)" }).joined(separator: ","))
             }
         } else if let values {
             lines.append("row,value")
@@ -128,7 +143,8 @@ public struct RunPredictions: Sendable {
     }
 
     /// JSON text: an array with one object per row, `{"row", "class", "classIndex", "probabilities": {name: p}}`
-    /// for classifiers or `{"row", "value"}` for regression (non-finite values as null).
+    /// for classifiers (without `probabilities` when there are none) or `{"row", "value"}` for regression
+    /// (non-finite values as null).
     ///
     /// ```swift
     /// print(predictions.json())
@@ -136,11 +152,14 @@ public struct RunPredictions: Sendable {
     public func json() -> String {
         var objects: [String] = []
         func number(_ value: Double) -> String { value.isFinite ? "\(value)" : "null" }
-        if let classes, let probabilities {
+        if let classes {
             for (row, predicted) in classes.enumerated() {
-                let entries = zip(classNames, probabilities[row]).map { "\(RunMetricsFile.quoted($0)): \(number($1))" }
-                objects.append("{\"row\": \(row), \"class\": \(RunMetricsFile.quoted(classNames[predicted])), \"classIndex\": \(predicted), "
-                               + "\"probabilities\": {\(entries.joined(separator: ", "))}}")
+                var object = "{\"row\": \(row), \"class\": \(RunMetricsFile.quoted(classNames[predicted])), \"classIndex\": \(predicted)"
+                if let probabilities {
+                    let entries = zip(classNames, probabilities[row]).map { "\(RunMetricsFile.quoted($0)): \(number($1))" }
+                    object += ", \"probabilities\": {\(entries.joined(separator: ", "))}"
+                }
+                objects.append(object + "}")
             }
         } else if let values {
             for (row, value) in values.enumerated() { objects.append("{\"row\": \(row), \"value\": \(number(value))}") }

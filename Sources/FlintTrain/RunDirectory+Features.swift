@@ -132,14 +132,47 @@ extension LabeledData {
     }
 }
 
-extension ModelConfig {
-    /// Raw feature rows for prediction from a `.csv` (header optional; with the training feature
-    /// names those columns are taken, and the target column is dropped if present), `.npy`, `.npz`
-    /// (array `x`) or IDX file, as float64 `[n, featureCount]`. A wrong feature count throws.
+/// What a fitted model expects of its input rows: the feature columns (by name, for CSV files with a
+/// header), the target column to drop, and the shape of one sample. Shared by neural-network runs
+/// (``ModelConfig``) and saved FlintLearn estimators, so both read prediction files the same way.
+///
+/// ```swift
+/// let schema = FeatureSchema(featureNames: ["sepal length", "sepal width"], targetName: "species", inputShape: [2])
+/// let features = try schema.readFeatures(URL(fileURLWithPath: "new-flowers.csv"))
+/// ```
+public struct FeatureSchema: Sendable, Equatable {
+    /// The feature column names in training order, when known.
+    public var featureNames: [String]?
+    /// The target column, dropped from a CSV file that has it.
+    public var targetName: String?
+    /// The shape of one sample (`[features]` for tables, `[1, 28, 28]` for images).
+    public var inputShape: [Int]
+
+    /// A schema.
     ///
     /// ```swift
-    /// let features = try config.readFeatures(URL(fileURLWithPath: "new-flowers.csv"))
-    /// let inputs = try config.modelInputs(features)
+    /// let schema = FeatureSchema(featureNames: nil, targetName: nil, inputShape: [64])
+    /// ```
+    public init(featureNames: [String]?, targetName: String?, inputShape: [Int]) {
+        self.featureNames = featureNames
+        self.targetName = targetName
+        self.inputShape = inputShape
+    }
+
+    /// The number of values per sample.
+    ///
+    /// ```swift
+    /// FeatureSchema(featureNames: nil, targetName: nil, inputShape: [1, 28, 28]).featureCount   // 784
+    /// ```
+    public var featureCount: Int { inputShape.reduce(1, *) }
+
+    /// Raw feature rows for prediction from a `.csv` (header optional; with the training feature
+    /// names those columns are taken, and the target column is dropped if present), `.npy`, `.npz`
+    /// (array `x`) or IDX file, as float64 `[n, featureCount]`. A wrong feature count or a value that is
+    /// not a finite number throws, naming the sample.
+    ///
+    /// ```swift
+    /// let features = try schema.readFeatures(URL(fileURLWithPath: "new-flowers.csv"))
     /// ```
     public func readFeatures(_ url: URL) throws -> Tensor {
         try DataFileLoader.requireFile(url)
@@ -175,6 +208,27 @@ extension ModelConfig {
                                     + "\(values[index]); every input value must be a finite number")
         }
         return features
+    }
+}
+
+extension ModelConfig {
+    /// The input this model expects, as a ``FeatureSchema``.
+    ///
+    /// ```swift
+    /// let schema = config.featureSchema
+    /// ```
+    public var featureSchema: FeatureSchema {
+        FeatureSchema(featureNames: featureNames, targetName: targetName, inputShape: inputShape)
+    }
+
+    /// Raw feature rows for prediction, read as ``FeatureSchema/readFeatures(_:)`` does.
+    ///
+    /// ```swift
+    /// let features = try config.readFeatures(URL(fileURLWithPath: "new-flowers.csv"))
+    /// let inputs = try config.modelInputs(features)
+    /// ```
+    public func readFeatures(_ url: URL) throws -> Tensor {
+        try featureSchema.readFeatures(url)
     }
 
     /// Raw feature rows `[n, featureCount]` preprocessed and shaped as the model takes them:

@@ -21,7 +21,7 @@ extension RunDirectory {
     public func readConfig() throws -> ModelConfig {
         try requireFolder()
         guard FileManager.default.fileExists(atPath: configURL.path) else {
-            throw RunDirectoryError(.notARun, "\(url.path) is not a Flint run: config.json is missing; pass the --out folder of flint train")
+            throw RunDirectoryError(.notARun, "\(url.path) is not a Flint run: config.json is missing; pass the --out folder of flint train (or the --save folder of flint learn)")
         }
         let data: Data
         do {
@@ -102,10 +102,10 @@ extension RunDirectory {
     func requireFolder() throws {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) else {
-            throw RunDirectoryError(.notARun, "no run folder at \(url.path); pass the --out folder of flint train")
+            throw RunDirectoryError(.notARun, "no run folder at \(url.path); pass the --out folder of flint train (or the --save folder of flint learn)")
         }
         guard isDirectory.boolValue else {
-            throw RunDirectoryError(.notARun, "\(url.path) is a file, not a run folder; pass the --out folder of flint train")
+            throw RunDirectoryError(.notARun, "\(url.path) is a file, not a run folder; pass the --out folder of flint train (or the --save folder of flint learn)")
         }
     }
 

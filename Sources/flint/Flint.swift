@@ -12,12 +12,14 @@ struct FlintCommand: ParsableCommand {
               flint info --json
               flint bench core --json
               flint datasets
+              flint learn svc --dataset digits --cv 5
+              flint learn --list
               flint eval --run runs/digits --dataset digits
               flint predict --run runs/digits --input images.npy --output predictions.csv
               flint summary --run runs/digits
             """,
         version: "0.1.0",
         subcommands: [TrainCommand.self, InfoCommand.self, BenchCommand.self, DatasetsCommand.self, EvalCommand.self, PredictCommand.self,
-                      SummaryCommand.self]
+                      SummaryCommand.self, LearnCommand.self]
     )
 }
