@@ -51,7 +51,7 @@ extension TreeBuilder {
                             keyed[position] = SortKey(value: columns[base + Int(sample)], sample: sample)
                         }
                     }
-                    keyed[0..<count].sort { $0.value < $1.value }
+                    Self.sortByValue(UnsafeMutableBufferPointer(rebasing: keyed[0..<count]))
                 }
             }
             if keyed[count - 1].value <= keyed[0].value + Self.splitTolerance { continue }
@@ -69,6 +69,52 @@ extension TreeBuilder {
     }
 
     static var splitTolerance: Double { 1e-7 }
+
+    /// Sorts keys by value in place: introsort-style quicksort with a median-of-three pivot and a
+    /// three-way partition (features often hold few distinct values, which a two-way partition or a
+    /// merge sort handles poorly), insertion sort below 16 keys. The order of equal values does not
+    /// matter to the split search, which never splits between them.
+    static func sortByValue(_ keys: UnsafeMutableBufferPointer<SortKey>) {
+        var low = 0, high = keys.count
+        // Recurse into the smaller side, loop on the larger: stack depth stays O(log n).
+        while high - low > 16 {
+            let middle = low + (high - low) / 2
+            var a = keys[low].value, b = keys[middle].value, c = keys[high - 1].value
+            if a > b { swap(&a, &b) }
+            if b > c { swap(&b, &c) }
+            if a > b { swap(&a, &b) }
+            let pivot = b
+            // Dutch flag: [low, less) < pivot, [less, index) == pivot, (greater, high) > pivot.
+            var less = low, index = low, greater = high - 1
+            while index <= greater {
+                let value = keys[index].value
+                if value < pivot {
+                    keys.swapAt(less, index); less += 1; index += 1
+                } else if value > pivot {
+                    keys.swapAt(index, greater); greater -= 1
+                } else {
+                    index += 1
+                }
+            }
+            if less - low < high - (greater + 1) {
+                sortByValue(UnsafeMutableBufferPointer(rebasing: keys[low..<less]))
+                low = greater + 1
+            } else {
+                sortByValue(UnsafeMutableBufferPointer(rebasing: keys[(greater + 1)..<high]))
+                high = less
+            }
+        }
+        guard high - low > 1 else { return }
+        for index in (low + 1)..<high {
+            let key = keys[index]
+            var position = index
+            while position > low && keys[position - 1].value > key.value {
+                keys[position] = keys[position - 1]
+                position -= 1
+            }
+            keys[position] = key
+        }
+    }
 
     /// Scores every admissible threshold of one sorted feature; returns the best (proxy, threshold).
     private func sweep(_ keyed: UnsafeBufferPointer<SortKey>, count: Int, leftCounts: UnsafeMutableBufferPointer<Double>,

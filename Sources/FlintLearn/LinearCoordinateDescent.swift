@@ -32,15 +32,12 @@ struct CoordinateDescent {
                     var largestWeight = 0.0, largestChange = 0.0
                     for feature in 0..<featureCount where norms[feature] != 0 {
                         let base = feature * samples, old = weights[feature]
-                        var projection = 0.0
-                        for sample in 0..<samples { projection += x[base + sample] * r[sample] }
+                        var projection = VectorKernels.dot(x.baseAddress! + base, r.baseAddress!, samples)
                         projection += old * norms[feature]
                         let shrunk = max(abs(projection) - l1, 0)
                         let new = shrunk == 0 ? 0 : (projection < 0 ? -shrunk : shrunk) / (norms[feature] + l2)
                         let change = new - old
-                        if change != 0 {
-                            for sample in 0..<samples { r[sample] -= change * x[base + sample] }
-                        }
+                        if change != 0 { VectorKernels.axpy(-change, x.baseAddress! + base, r.baseAddress!, samples) }
                         weights[feature] = new
                         largestChange = max(largestChange, abs(change))
                         largestWeight = max(largestWeight, abs(new))
@@ -61,8 +58,7 @@ struct CoordinateDescent {
                             _ weights: [Double], l1: Double, l2: Double, samples: Int) -> Double {
         var dualNorm = 0.0, weightNorm = 0.0, l1Norm = 0.0
         for feature in weights.indices {
-            var correlation = 0.0
-            for sample in 0..<samples { correlation += x[feature * samples + sample] * r[sample] }
+            let correlation = VectorKernels.dot(x.baseAddress! + feature * samples, UnsafePointer(r.baseAddress!), samples)
             dualNorm = max(dualNorm, abs(correlation - l2 * weights[feature]))
             weightNorm += weights[feature] * weights[feature]
             l1Norm += abs(weights[feature])

@@ -57,9 +57,12 @@ struct RowMatrix {
     /// Column means.
     func columnMeans() -> [Double] {
         var sums = [Double](repeating: 0, count: columns)
+        let columns = columns
         values.withUnsafeBufferPointer { source in
-            for row in 0..<rows {
-                for column in 0..<columns { sums[column] += source[row * columns + column] }
+            sums.withUnsafeMutableBufferPointer { sums in
+                for row in 0..<rows {
+                    for column in 0..<columns { sums[column] += source[row * columns + column] }
+                }
             }
         }
         return sums.map { $0 / Double(rows) }
@@ -69,8 +72,10 @@ struct RowMatrix {
     mutating func subtractFromRows(_ offsets: [Double]) {
         let columns = columns
         values.withUnsafeMutableBufferPointer { target in
-            for row in 0..<rows {
-                for column in 0..<columns { target[row * columns + column] -= offsets[column] }
+            offsets.withUnsafeBufferPointer { offsets in
+                for row in 0..<rows {
+                    for column in 0..<columns { target[row * columns + column] -= offsets[column] }
+                }
             }
         }
     }
@@ -114,5 +119,44 @@ enum LearnTargets {
     /// The error for using an estimator before `fit`.
     static func notFitted(_ estimator: String, fit: String = "fit(_:_:)") -> LearnError {
         LearnError(.notFitted, "\(estimator): not fitted; call \(fit) first")
+    }
+}
+
+/// Dense float64 vector kernels for the solvers' inner loops, with four independent SIMD
+/// accumulators (a plain Swift reduction is sequential: the compiler may not reorder float adds).
+enum VectorKernels {
+    /// `Σ a[i]·b[i]` over `count` values.
+    @inline(__always)
+    static func dot(_ a: UnsafePointer<Double>, _ b: UnsafePointer<Double>, _ count: Int) -> Double {
+        var sum0 = SIMD4<Double>(), sum1 = SIMD4<Double>()
+        var index = 0
+        let rawA = UnsafeRawPointer(a), rawB = UnsafeRawPointer(b)
+        while index + 8 <= count {
+            let offset = index * MemoryLayout<Double>.stride
+            sum0 += rawA.loadUnaligned(fromByteOffset: offset, as: SIMD4<Double>.self)
+                * rawB.loadUnaligned(fromByteOffset: offset, as: SIMD4<Double>.self)
+            sum1 += rawA.loadUnaligned(fromByteOffset: offset + 32, as: SIMD4<Double>.self)
+                * rawB.loadUnaligned(fromByteOffset: offset + 32, as: SIMD4<Double>.self)
+            index += 8
+        }
+        var total = (sum0 + sum1).sum()
+        while index < count { total += a[index] * b[index]; index += 1 }
+        return total
+    }
+
+    /// `y[i] += scale·x[i]` over `count` values.
+    @inline(__always)
+    static func axpy(_ scale: Double, _ x: UnsafePointer<Double>, _ y: UnsafeMutablePointer<Double>, _ count: Int) {
+        var index = 0
+        let rawX = UnsafeRawPointer(x), rawY = UnsafeMutableRawPointer(y)
+        let factor = SIMD4<Double>(repeating: scale)
+        while index + 4 <= count {
+            let offset = index * MemoryLayout<Double>.stride
+            let updated = rawY.loadUnaligned(fromByteOffset: offset, as: SIMD4<Double>.self)
+                + factor * rawX.loadUnaligned(fromByteOffset: offset, as: SIMD4<Double>.self)
+            rawY.storeBytes(of: updated, toByteOffset: offset, as: SIMD4<Double>.self)
+            index += 4
+        }
+        while index < count { y[index] += scale * x[index]; index += 1 }
     }
 }

@@ -69,12 +69,10 @@ public final class PCA: TransformerEstimator {
                              + "\(columns) features; use .count(1...\(rank)) or .varianceFraction in (0, 1)")
         }
         guard rows >= 2 else { throw LearnError(.invalidInput, "PCA: needs at least 2 samples, got \(rows)") }
-        var values = matrix.scalars(as: Double.self)
-        mean = [Double](repeating: 0, count: columns)
-        for row in 0..<rows { for column in 0..<columns { mean[column] += values[row * columns + column] } }
-        for column in 0..<columns { mean[column] /= Double(rows) }
-        for row in 0..<rows { for column in 0..<columns { values[row * columns + column] -= mean[column] } }
-        let centred = Tensor(values, shape: [rows, columns])
+        var centredRows = RowMatrix(matrix)
+        mean = centredRows.columnMeans()
+        centredRows.subtractFromRows(mean)
+        let centred = centredRows.tensor
 
         // Variances of all `rank` directions and the axes `[rank, columns]`, by decreasing variance.
         var variances: [Double], axes: [Double]
