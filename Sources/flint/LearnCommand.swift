@@ -71,14 +71,6 @@ struct LearnCommand: ParsableCommand {
     @Flag(name: .long, help: "Print one JSON object: estimator, dataset, metric, score, fitSeconds, ….")
     var json = false
 
-    func validate() throws {
-        if list { return }
-        guard estimator != nil else { throw ValidationError("name an estimator (flint learn --list shows them)") }
-        guard dataset != nil else { throw ValidationError("--dataset is required: a bundled name (flint datasets) or a file") }
-        if let folds, folds < 2 { throw ValidationError("--cv needs at least 2 folds, got \(folds)") }
-        guard testFraction > 0, testFraction < 1 else { throw ValidationError("--test-fraction must be between 0 and 1, got \(testFraction)") }
-    }
-
     func run() throws {
         if list {
             print(try listing())
@@ -104,16 +96,22 @@ struct LearnCommand: ParsableCommand {
 
     /// The settings the options describe.
     func learnSettings() throws -> LearnSettings {
-        var settings = LearnSettings(estimator: estimator!)
+        guard let estimator else { throw LearnError(.invalidParameter, "name an estimator (flint learn --list shows them)") }
+        guard dataset != nil else { throw LearnError(.invalidParameter, "--dataset is required: a bundled name (flint datasets) or a file") }
+        if let folds, folds < 2 { throw LearnError(.invalidParameter, "--cv needs at least 2 folds, got \(folds)") }
+        guard testFraction > 0, testFraction < 1 else {
+            throw LearnError(.invalidParameter, "--test-fraction must be between 0 and 1, got \(testFraction)")
+        }
+        var settings = LearnSettings(estimator: estimator)
         for pair in parameters {
             guard let equals = pair.firstIndex(of: "="), equals != pair.startIndex else {
-                throw ValidationError("--param takes name=value, got '\(pair)'")
+                throw LearnError(.invalidParameter, "--param takes name=value, got '\(pair)'")
             }
             settings.parameters[String(pair[..<equals])] = String(pair[pair.index(after: equals)...])
         }
         if let scale {
             guard let scaling = FeatureScaling(rawValue: scale) else {
-                throw ValidationError("unknown --scale '\(scale)'; choose standard, minmax, robust or none")
+                throw LearnError(.invalidParameter, "unknown --scale '\(scale)'; choose standard, minmax, robust or none")
             }
             settings.scaling = scaling
         }
@@ -127,15 +125,15 @@ struct LearnCommand: ParsableCommand {
     private func checkSaveFolder(_ url: URL, estimator: String) throws {
         let entry = try EstimatorCatalog.entry(named: estimator)
         guard try entry.make() is any PersistableEstimator else {
-            throw ValidationError("\(entry.name) cannot be saved yet; run without --save")
+            throw LearnError(.invalidParameter, "\(entry.name) cannot be saved yet; run without --save")
         }
         let description = url.appendingPathComponent(EstimatorFile.descriptionFileName)
         if FileManager.default.fileExists(atPath: description.path) && !overwrite {
-            throw ValidationError("\(url.path) already holds a saved estimator; pass --overwrite to replace it or choose another folder")
+            throw LearnError(.invalidInput, "\(url.path) already holds a saved estimator; pass --overwrite to replace it or choose another folder")
         }
         var isDirectory: ObjCBool = false
         if FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory), !isDirectory.boolValue {
-            throw ValidationError("--save \(url.path) is a file; name a folder")
+            throw LearnError(.invalidInput, "--save \(url.path) is a file; name a folder")
         }
     }
 

@@ -1,31 +1,12 @@
+import FlintTestSupport
 import Foundation
 import Testing
 
 /// The `flint` tool as a user runs it: `info`, `bench`, and bad arguments.
 @Suite struct CommandLineTests {
-    /// The `flint` binary built next to the test bundle.
-    static var flintExecutable: URL {
-        var directory = Bundle.module.bundleURL.deletingLastPathComponent()
-        for _ in 0..<3 where !FileManager.default.fileExists(atPath: directory.appendingPathComponent("flint").path) {
-            directory = directory.deletingLastPathComponent()
-        }
-        return directory.appendingPathComponent("flint")
-    }
-
     /// Runs flint with `arguments`; returns the exit status, standard output and standard error.
-    static func run(_ arguments: [String], environment: [String: String] = [:]) throws -> (status: Int32, output: String, error: String) {
-        let process = Process()
-        process.executableURL = flintExecutable
-        process.arguments = arguments
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-        let output = Pipe(), error = Pipe()
-        process.standardOutput = output
-        process.standardError = error
-        try process.run()
-        let outputData = output.fileHandleForReading.readDataToEndOfFile()
-        let errorData = error.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: outputData, as: UTF8.self), String(decoding: errorData, as: UTF8.self))
+    static func run(_ arguments: [String], environment: [String: String] = [:]) throws -> FlintCommandLine.Result {
+        try FlintCommandLine.run(arguments, near: Bundle.module.bundleURL, environment: environment)
     }
 
     @Test func infoJSONReportsBLASThreadsAndSIMD() throws {

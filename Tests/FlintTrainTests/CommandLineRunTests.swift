@@ -3,33 +3,15 @@ import FlintData
 import FlintIO
 import FlintNN
 import FlintTrain
+import FlintTestSupport
 import Foundation
 import Testing
 
 /// `flint eval`, `flint predict` and `flint summary` as a user runs them, on runs the tests save.
 @Suite struct CommandLineRunTests {
-    /// The `flint` binary built next to the test bundle.
-    static var flintExecutable: URL {
-        var directory = Bundle.module.bundleURL.deletingLastPathComponent()
-        for _ in 0..<3 where !FileManager.default.fileExists(atPath: directory.appendingPathComponent("flint").path) {
-            directory = directory.deletingLastPathComponent()
-        }
-        return directory.appendingPathComponent("flint")
-    }
-
     /// Runs flint with `arguments`; returns the exit status, standard output and standard error.
-    static func run(_ arguments: [String]) throws -> (status: Int32, output: String, error: String) {
-        let process = Process()
-        process.executableURL = flintExecutable
-        process.arguments = arguments
-        let output = Pipe(), error = Pipe()
-        process.standardOutput = output
-        process.standardError = error
-        try process.run()
-        let outputData = output.fileHandleForReading.readDataToEndOfFile()
-        let errorData = error.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: outputData, as: UTF8.self), String(decoding: errorData, as: UTF8.self))
+    static func run(_ arguments: [String], environment: [String: String] = [:]) throws -> FlintCommandLine.Result {
+        try FlintCommandLine.run(arguments, near: Bundle.module.bundleURL, environment: environment)
     }
 
     /// Expects a non-zero exit with one `Error: …` line containing `reason`, and no crash report.
