@@ -104,9 +104,7 @@ enum SGDPlain {
                         var objectiveSum = 0.0
                         for sample in order where !problem.validation[sample] {
                             let row = x + sample * columns, y = problem.targets[sample]
-                            var dot = 0.0
-                            for j in 0..<columns { dot += w[j] * row[j] }
-                            let p = dot * scale + intercept
+                            let p = SGDKernels.dot(w, row, columns) * scale + intercept
                             switch settings.learningRate {
                             case .optimal: eta = 1 / (alpha * (optimalInit + t - 1))
                             case .invscaling: eta = eta0 / pow(t, settings.powerT)
@@ -144,13 +142,7 @@ enum SGDPlain {
                                 }
                             }
                             if update != 0 {
-                                let step = update / scale
-                                var squares = 0.0, absolutes = 0.0
-                                for j in 0..<columns {
-                                    w[j] += row[j] * step
-                                    squares += w[j] * w[j]
-                                    absolutes += abs(w[j])
-                                }
+                                let (squares, absolutes) = SGDKernels.add(row, times: update / scale, to: w, columns)
                                 squaredNorm = squares * scale * scale
                                 l1Norm = absolutes * scale
                             }
@@ -252,5 +244,40 @@ enum SGDPlain {
             }
         }
         return mask
+    }
+}
+
+/// The per-sample vector loops, as plain `while` loops over pointers, four lanes at a time.
+enum SGDKernels {
+    /// `Σ a[j]·b[j]` over `count` entries.
+    @inline(__always)
+    static func dot(_ a: UnsafePointer<Double>, _ b: UnsafePointer<Double>, _ count: Int) -> Double {
+        var sum0 = 0.0, sum1 = 0.0, sum2 = 0.0, sum3 = 0.0, j = 0
+        while j + 4 <= count {
+            sum0 += a[j] * b[j]; sum1 += a[j + 1] * b[j + 1]; sum2 += a[j + 2] * b[j + 2]; sum3 += a[j + 3] * b[j + 3]
+            j += 4
+        }
+        while j < count { sum0 += a[j] * b[j]; j += 1 }
+        return (sum0 + sum1) + (sum2 + sum3)
+    }
+
+    /// `w += factor · x`, returning the new `Σ w[j]²` and `Σ |w[j]|`.
+    @inline(__always)
+    static func add(_ x: UnsafePointer<Double>, times factor: Double, to w: UnsafeMutablePointer<Double>, _ count: Int) -> (Double, Double) {
+        var squares = 0.0, absolutes = 0.0, j = 0
+        while j + 2 <= count {
+            let first = w[j] + x[j] * factor, second = w[j + 1] + x[j + 1] * factor
+            w[j] = first; w[j + 1] = second
+            squares += first * first + second * second
+            absolutes += abs(first) + abs(second)
+            j += 2
+        }
+        if j < count {
+            let last = w[j] + x[j] * factor
+            w[j] = last
+            squares += last * last
+            absolutes += abs(last)
+        }
+        return (squares, absolutes)
     }
 }
