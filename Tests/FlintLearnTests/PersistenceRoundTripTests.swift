@@ -127,6 +127,20 @@ import Testing
         #expect(Self.required.subtracting(covered).isEmpty, "not persistable: \(Self.required.subtracting(covered).sorted())")
     }
 
+    @Test func emptyFittedArraysRoundTrip() throws {
+        // DBSCAN with a radius too small for any core point: no components (shape [0, 4]), every row noise.
+        let iris = try BundledDatasets.load(name: "iris")
+        let dbscan = DBSCAN(eps: 0.01, minSamples: 5)
+        try dbscan.fit(iris.features)
+        #expect(dbscan.components.shape == [0, 4] && dbscan.clusterCount == 0)
+        let folder = PersistenceTests.temporaryFolder("dbscan-noise")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try EstimatorFile.save(dbscan, to: folder)
+        let loaded = try #require(try EstimatorFile.load(from: folder).estimator as? DBSCAN)
+        #expect(loaded.components.shape == [0, 4] && loaded.coreSampleIndices.isEmpty)
+        #expect(Self.bits(loaded.labels) == Self.bits(dbscan.labels))
+    }
+
     @Test func unfittedEstimatorsHaveNoStateToSave() throws {
         for entry in EstimatorCatalog.entries {
             guard let persistable = try entry.make() as? any PersistableEstimator else { continue }
