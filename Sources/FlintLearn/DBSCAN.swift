@@ -102,3 +102,43 @@ public final class DBSCAN {
         return labels
     }
 }
+
+extension DBSCAN: PersistableEstimator {
+    /// The training labels, the core points' indices and rows, and the cluster count.
+    ///
+    /// ```swift
+    /// let state = try dbscan.fittedState()
+    /// ```
+    public func fittedState() throws -> EstimatorState {
+        guard labels.shape[0] > 0 else { throw LearnError(.notFitted, "DBSCAN: not fitted; call fit(_:) first") }
+        var state = EstimatorState()
+        state.set("featureCount", integer: components.shape[1])
+        state.set("labels", labels)
+        state.set("coreSampleIndices", integers: coreSampleIndices)
+        state.set("components", components)
+        state.set("clusterCount", integer: clusterCount)
+        return state
+    }
+
+    /// Restores the clustering: labels in −1..<clusterCount, core indices ascending inside the
+    /// training rows, one component row per core point.
+    ///
+    /// ```swift
+    /// try DBSCAN().restoreFittedState(state)
+    /// ```
+    public func restoreFittedState(_ state: EstimatorState) throws {
+        let featureCount = try state.count("featureCount")
+        let clusterCount = try state.count("clusterCount", atLeast: 0)
+        let labels = try state.integers("labels", in: -1..<clusterCount)
+        guard !labels.isEmpty else { throw state.damaged("labels", "holds no rows") }
+        let cores = try state.integers("coreSampleIndices", in: 0..<labels.count)
+        guard zip(cores, cores.dropFirst()).allSatisfy({ $0 < $1 }) else {
+            throw state.damaged("coreSampleIndices", "is not in ascending order")
+        }
+        let components = try state.matrix("components", rows: cores.count, columns: featureCount)
+        self.labels = Tensor(labels.map { Int64($0) })
+        coreSampleIndices = cores
+        self.components = components
+        self.clusterCount = clusterCount
+    }
+}

@@ -23,9 +23,9 @@ public final class DecisionTreeClassifier: ProbabilisticClassifier {
     public var randomState: UInt64?
 
     /// The class labels seen in fitting, ascending.
-    public private(set) var classes: [Int] = []
+    public internal(set) var classes: [Int] = []
     /// Normalized total impurity decrease per feature (sums to 1 unless the tree is a single leaf).
-    public private(set) var featureImportances: [Double] = []
+    public internal(set) var featureImportances: [Double] = []
     var tree: TreeStructure?
     var featureCount = 0
 
@@ -130,7 +130,7 @@ public final class DecisionTreeRegressor: RegressorEstimator {
     public var randomState: UInt64?
 
     /// Normalized total squared-error decrease per feature.
-    public private(set) var featureImportances: [Double] = []
+    public internal(set) var featureImportances: [Double] = []
     var tree: TreeStructure?
     var featureCount = 0
 

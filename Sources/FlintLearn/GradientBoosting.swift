@@ -27,11 +27,11 @@ public final class GradientBoostingClassifier: ProbabilisticClassifier {
     public var randomState: UInt64?
 
     /// The class labels seen in fitting, ascending.
-    public private(set) var classes: [Int] = []
+    public internal(set) var classes: [Int] = []
     /// Normalized total squared-error decrease per feature over all trees (scikit-learn's definition).
-    public private(set) var featureImportances: [Double] = []
+    public internal(set) var featureImportances: [Double] = []
     /// The raw prediction before any tree: the priors' log-odds (two classes) or centred log-priors.
-    public private(set) var initialRawPredictions: [Double] = []
+    public internal(set) var initialRawPredictions: [Double] = []
     var trees: [TreeStructure] = []
     var featureCount = 0
     var outputs: Int { classes.count == 2 ? 1 : classes.count }

@@ -26,9 +26,9 @@ public final class GradientBoostingRegressor: RegressorEstimator {
     public var randomState: UInt64?
 
     /// Normalized total squared-error decrease per feature over all trees (scikit-learn's definition).
-    public private(set) var featureImportances: [Double] = []
+    public internal(set) var featureImportances: [Double] = []
     /// The prediction before any tree: the mean training target.
-    public private(set) var initialPrediction = 0.0
+    public internal(set) var initialPrediction = 0.0
     var trees: [TreeStructure] = []
     var featureCount = 0
 

@@ -25,3 +25,35 @@ struct FittedCentres {
         return Tensor(squared.map { $0.squareRoot() }, shape: [data.rows, count])
     }
 }
+
+/// What both k-means estimators save: the centres, the training labels and the inertia.
+struct KMeansFittedState {
+    var centres: Tensor
+    var labels: Tensor
+    var inertia: Double
+
+    /// The saved values (`featureCount`, `clusterCenters`, `labels`, `inertia`).
+    var state: EstimatorState {
+        var state = EstimatorState()
+        state.set("featureCount", integer: centres.shape[1])
+        state.set("clusterCenters", centres)
+        state.set("labels", labels)
+        state.set("inertia", inertia)
+        return state
+    }
+
+    /// The values read back, labels checked to name a centre.
+    init(state: EstimatorState) throws {
+        let featureCount = try state.count("featureCount")
+        centres = try state.matrix("clusterCenters", columns: featureCount)
+        guard centres.shape[0] >= 1 else { throw state.damaged("clusterCenters", "holds no centres") }
+        labels = Tensor(try state.integers("labels", in: 0..<centres.shape[0]).map { Int64($0) })
+        inertia = try state.double("inertia")
+    }
+
+    init(centres: Tensor, labels: Tensor, inertia: Double) {
+        self.centres = centres
+        self.labels = labels
+        self.inertia = inertia
+    }
+}

@@ -167,7 +167,37 @@ public final class MiniBatchKMeans: TransformerEstimator {
     /// The fitted centres, or the not-fitted error.
     private func fittedCentres() throws -> FittedCentres {
         guard let featureCount else { throw LearnError(.notFitted, "MiniBatchKMeans: not fitted; call fit(_:) first") }
-        return FittedCentres(estimator: "MiniBatchKMeans", values: centerValues, tensor: clusterCenters, count: clusterCount,
+        return FittedCentres(estimator: "MiniBatchKMeans", values: centerValues, tensor: clusterCenters, count: clusterCenters.shape[0],
                              featureCount: featureCount)
+    }
+}
+
+extension MiniBatchKMeans: PersistableEstimator {
+    /// The centres, training labels, inertia and mini-batch steps run.
+    ///
+    /// ```swift
+    /// let state = try model.fittedState()
+    /// ```
+    public func fittedState() throws -> EstimatorState {
+        guard featureCount != nil else { throw LearnError(.notFitted, "MiniBatchKMeans: not fitted; call fit(_:) first") }
+        var state = KMeansFittedState(centres: clusterCenters, labels: labels, inertia: inertia).state
+        state.set("stepCount", integer: stepCount)
+        return state
+    }
+
+    /// Restores the fitted centres.
+    ///
+    /// ```swift
+    /// try MiniBatchKMeans().restoreFittedState(state)
+    /// ```
+    public func restoreFittedState(_ state: EstimatorState) throws {
+        let fitted = try KMeansFittedState(state: state)
+        let steps = try state.count("stepCount", atLeast: 0)
+        clusterCenters = fitted.centres
+        centerValues = fitted.centres.scalars(as: Double.self)
+        labels = fitted.labels
+        inertia = fitted.inertia
+        stepCount = steps
+        featureCount = fitted.centres.shape[1]
     }
 }

@@ -120,7 +120,7 @@ public final class KMeans: TransformerEstimator {
     /// The fitted centres, or the not-fitted error.
     private func fittedCentres() throws -> FittedCentres {
         guard let featureCount else { throw LearnError(.notFitted, "KMeans: not fitted; call fit(_:) first") }
-        return FittedCentres(estimator: "KMeans", values: centerValues, tensor: clusterCenters, count: clusterCount,
+        return FittedCentres(estimator: "KMeans", values: centerValues, tensor: clusterCenters, count: clusterCenters.shape[0],
                              featureCount: featureCount)
     }
 
@@ -144,5 +144,35 @@ public final class KMeans: TransformerEstimator {
         guard maxIterations >= 1 else { throw LearnError(.invalidParameter, "\(estimator): maxIterations must be >= 1, got \(maxIterations)") }
         guard tolerance >= 0 else { throw LearnError(.invalidParameter, "\(estimator): tolerance must be >= 0, got \(tolerance)") }
         if let initCount, initCount < 1 { throw LearnError(.invalidParameter, "\(estimator): initCount must be >= 1, got \(initCount)") }
+    }
+}
+
+extension KMeans: PersistableEstimator {
+    /// The centres, training labels, inertia and iterations run.
+    ///
+    /// ```swift
+    /// let state = try kmeans.fittedState()
+    /// ```
+    public func fittedState() throws -> EstimatorState {
+        guard featureCount != nil else { throw LearnError(.notFitted, "KMeans: not fitted; call fit(_:) first") }
+        var state = KMeansFittedState(centres: clusterCenters, labels: labels, inertia: inertia).state
+        state.set("iterationCount", integer: iterationCount)
+        return state
+    }
+
+    /// Restores the fitted centres (predict and transform use them as saved).
+    ///
+    /// ```swift
+    /// try KMeans().restoreFittedState(state)
+    /// ```
+    public func restoreFittedState(_ state: EstimatorState) throws {
+        let fitted = try KMeansFittedState(state: state)
+        let iterations = try state.count("iterationCount", atLeast: 0)
+        clusterCenters = fitted.centres
+        centerValues = fitted.centres.scalars(as: Double.self)
+        labels = fitted.labels
+        inertia = fitted.inertia
+        iterationCount = iterations
+        featureCount = fitted.centres.shape[1]
     }
 }

@@ -170,3 +170,31 @@ public final class Lasso: ElasticNet {
         super.init(alpha: alpha, l1Ratio: 1, fitIntercept: fitIntercept, maxIter: maxIter, tol: tol)
     }
 }
+
+extension ElasticNet: PersistableEstimator {
+    /// The coefficients and intercept, with the passes run and whether they converged (``Lasso`` too).
+    ///
+    /// ```swift
+    /// let state = try model.fittedState()
+    /// ```
+    public func fittedState() throws -> EstimatorState {
+        guard let fitted else { throw LearnTargets.notFitted(estimatorName) }
+        var state = fitted.state
+        state.set("iterationCount", integer: iterationCount)
+        state.set("converged", integer: converged ? 1 : 0)
+        return state
+    }
+
+    /// Restores the coefficients, intercept and convergence record.
+    ///
+    /// ```swift
+    /// try Lasso().restoreFittedState(state)
+    /// ```
+    public func restoreFittedState(_ state: EstimatorState) throws {
+        let restored = try LinearFit(state: state)
+        let iterations = try state.count("iterationCount", atLeast: 0), converged = try state.flag("converged")
+        fitted = restored
+        iterationCount = iterations
+        self.converged = converged
+    }
+}

@@ -138,3 +138,41 @@ public final class LogisticRegression: ProbabilisticClassifier {
         return Tensor(labels)
     }
 }
+
+extension LogisticRegression: PersistableEstimator {
+    /// The classes, coefficients, intercepts and convergence record.
+    ///
+    /// ```swift
+    /// let state = try model.fittedState()
+    /// ```
+    public func fittedState() throws -> EstimatorState {
+        guard let coefficients, let intercept else { throw LearnTargets.notFitted("LogisticRegression") }
+        var state = EstimatorState()
+        state.set("featureCount", integer: coefficients.shape[1])
+        state.set("classes", integers: classes)
+        state.set("coefficients", coefficients)
+        state.set("intercept", doubles: intercept)
+        state.set("iterationCount", integer: iterationCount)
+        state.set("converged", integer: converged ? 1 : 0)
+        return state
+    }
+
+    /// Restores the fitted model; one coefficient row for two classes, one per class otherwise.
+    ///
+    /// ```swift
+    /// try LogisticRegression().restoreFittedState(state)
+    /// ```
+    public func restoreFittedState(_ state: EstimatorState) throws {
+        let featureCount = try state.count("featureCount")
+        let classes = try state.classes(atLeast: 2)
+        let rows = classes.count == 2 ? 1 : classes.count
+        let coefficients = try state.matrix("coefficients", rows: rows, columns: featureCount)
+        let intercept = try state.doubles("intercept", count: rows)
+        let iterations = try state.count("iterationCount", atLeast: 0), converged = try state.flag("converged")
+        self.classes = classes
+        self.coefficients = coefficients
+        self.intercept = intercept
+        iterationCount = iterations
+        self.converged = converged
+    }
+}

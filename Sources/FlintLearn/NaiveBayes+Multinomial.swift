@@ -99,3 +99,36 @@ public final class MultinomialNB: ProbabilisticClassifier {
         return matrix
     }
 }
+
+extension MultinomialNB: PersistableEstimator {
+    /// The classes, per-class feature log-probabilities and class log-priors.
+    ///
+    /// ```swift
+    /// let state = try model.fittedState()
+    /// ```
+    public func fittedState() throws -> EstimatorState {
+        guard let featureCount else { throw LearnTargets.notFitted("MultinomialNB") }
+        var state = EstimatorState()
+        state.set("featureCount", integer: featureCount)
+        state.set("classes", integers: classes)
+        state.set("featureLogProbabilities", featureLogProbabilities)
+        state.set("classLogPriors", doubles: classLogPriors)
+        return state
+    }
+
+    /// Restores the per-class log-probabilities.
+    ///
+    /// ```swift
+    /// try MultinomialNB().restoreFittedState(state)
+    /// ```
+    public func restoreFittedState(_ state: EstimatorState) throws {
+        let featureCount = try state.count("featureCount")
+        let classes = try state.classes()
+        let logProbabilities = try state.matrix("featureLogProbabilities", rows: classes.count, columns: featureCount)
+        let priors = try state.doubles("classLogPriors", count: classes.count)
+        self.classes = classes
+        featureLogProbabilities = logProbabilities
+        classLogPriors = priors
+        self.featureCount = featureCount
+    }
+}

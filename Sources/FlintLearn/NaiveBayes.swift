@@ -155,3 +155,42 @@ enum NaiveBayesSupport {
         }, shape: [rows])
     }
 }
+
+extension GaussianNB: PersistableEstimator {
+    /// The classes, per-class means and variances, and the class priors.
+    ///
+    /// ```swift
+    /// let state = try model.fittedState()
+    /// ```
+    public func fittedState() throws -> EstimatorState {
+        guard let featureCount else { throw LearnTargets.notFitted("GaussianNB") }
+        var state = EstimatorState()
+        state.set("featureCount", integer: featureCount)
+        state.set("classes", integers: classes)
+        state.set("means", means)
+        state.set("variances", variances)
+        state.set("classPriors", doubles: classPriors)
+        return state
+    }
+
+    /// Restores the per-class statistics (variances must be positive).
+    ///
+    /// ```swift
+    /// try GaussianNB().restoreFittedState(state)
+    /// ```
+    public func restoreFittedState(_ state: EstimatorState) throws {
+        let featureCount = try state.count("featureCount")
+        let classes = try state.classes()
+        let means = try state.matrix("means", rows: classes.count, columns: featureCount)
+        let variances = try state.matrix("variances", rows: classes.count, columns: featureCount)
+        if let bad = variances.scalars(as: Double.self).first(where: { !($0 > 0) }) {
+            throw state.damaged("variances", "holds \(bad), expected positive variances")
+        }
+        let priors = try state.doubles("classPriors", count: classes.count)
+        self.classes = classes
+        self.means = means
+        self.variances = variances
+        classPriors = priors
+        self.featureCount = featureCount
+    }
+}

@@ -164,3 +164,58 @@ public final class KNeighborsRegressor: RegressorEstimator {
         }, shape: [found.count])
     }
 }
+
+extension KNeighborsClassifier: PersistableEstimator {
+    /// The training rows, the classes and each row's class (the KD-tree is rebuilt on restore).
+    ///
+    /// ```swift
+    /// let state = try knn.fittedState()
+    /// ```
+    public func fittedState() throws -> EstimatorState {
+        guard let index else { throw LearnTargets.notFitted("KNeighborsClassifier") }
+        var state = index.state
+        state.set("classes", integers: classes)
+        state.set("classIndices", integers: classIndices)
+        return state
+    }
+
+    /// Restores the training rows and their classes.
+    ///
+    /// ```swift
+    /// try KNeighborsClassifier().restoreFittedState(state)
+    /// ```
+    public func restoreFittedState(_ state: EstimatorState) throws {
+        let index = try NeighborsIndex(state: state, algorithm: algorithm, leafSize: leafSize, estimator: "KNeighborsClassifier")
+        let classes = try state.classes()
+        let classIndices = try state.integers("classIndices", count: index.rows, in: 0..<classes.count)
+        self.classes = classes
+        self.classIndices = classIndices
+        self.index = index
+    }
+}
+
+extension KNeighborsRegressor: PersistableEstimator {
+    /// The training rows and targets (the KD-tree is rebuilt on restore).
+    ///
+    /// ```swift
+    /// let state = try knn.fittedState()
+    /// ```
+    public func fittedState() throws -> EstimatorState {
+        guard let index else { throw LearnTargets.notFitted("KNeighborsRegressor") }
+        var state = index.state
+        state.set("targets", doubles: targets)
+        return state
+    }
+
+    /// Restores the training rows and targets.
+    ///
+    /// ```swift
+    /// try KNeighborsRegressor().restoreFittedState(state)
+    /// ```
+    public func restoreFittedState(_ state: EstimatorState) throws {
+        let index = try NeighborsIndex(state: state, algorithm: algorithm, leafSize: leafSize, estimator: "KNeighborsRegressor")
+        let targets = try state.doubles("targets", count: index.rows)
+        self.targets = targets
+        self.index = index
+    }
+}

@@ -148,3 +148,23 @@ enum NeighborsSupport {
         return values
     }
 }
+
+extension NeighborsIndex {
+    /// The training rows as saved values (`featureCount`, `trainingFeatures`); the KD-tree is not saved
+    /// but rebuilt from them, which gives the same tree.
+    var state: EstimatorState {
+        var state = EstimatorState()
+        state.set("featureCount", integer: columns)
+        state.set("trainingFeatures", matrix)
+        return state
+    }
+
+    /// The index rebuilt from saved training rows, searched as `algorithm` and `leafSize` say.
+    init(state: EstimatorState, algorithm: NeighborsAlgorithm, leafSize: Int, estimator: String) throws {
+        guard leafSize >= 1 else { throw LearnError(.invalidParameter, "\(estimator): leafSize must be >= 1, got \(leafSize)") }
+        let featureCount = try state.count("featureCount")
+        let matrix = try state.matrix("trainingFeatures", columns: featureCount)
+        guard matrix.shape[0] >= 1 else { throw state.damaged("trainingFeatures", "holds no rows") }
+        self.init(matrix, algorithm: algorithm, leafSize: leafSize)
+    }
+}

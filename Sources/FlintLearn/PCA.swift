@@ -153,3 +153,45 @@ public final class PCA: TransformerEstimator {
         }
     }
 }
+
+extension PCA: PersistableEstimator {
+    /// The mean, components, explained variances, singular values and noise variance.
+    ///
+    /// ```swift
+    /// let state = try pca.fittedState()
+    /// ```
+    public func fittedState() throws -> EstimatorState {
+        guard let featureCount else { throw LearnError(.notFitted, "PCA: not fitted; call fit(_:) first") }
+        var state = EstimatorState()
+        state.set("featureCount", integer: featureCount)
+        state.set("mean", doubles: mean)
+        state.set("components", components)
+        state.set("explainedVariance", doubles: explainedVariance)
+        state.set("explainedVarianceRatio", doubles: explainedVarianceRatio)
+        state.set("singularValues", doubles: singularValues)
+        state.set("noiseVariance", noiseVariance)
+        return state
+    }
+
+    /// Restores the fitted projection.
+    ///
+    /// ```swift
+    /// try PCA().restoreFittedState(state)
+    /// ```
+    public func restoreFittedState(_ state: EstimatorState) throws {
+        let featureCount = try state.count("featureCount")
+        let components = try state.matrix("components", columns: featureCount)
+        let kept = components.shape[0]
+        guard kept >= 1 else { throw state.damaged("components", "holds no components") }
+        let mean = try state.doubles("mean", count: featureCount)
+        let variance = try state.doubles("explainedVariance", count: kept), ratio = try state.doubles("explainedVarianceRatio", count: kept)
+        let singular = try state.doubles("singularValues", count: kept), noise = try state.double("noiseVariance")
+        self.mean = mean
+        self.components = components
+        explainedVariance = variance
+        explainedVarianceRatio = ratio
+        singularValues = singular
+        noiseVariance = noise
+        self.featureCount = featureCount
+    }
+}

@@ -272,3 +272,83 @@ public final class LabelEncoder<Label: Hashable & Comparable> {
         }
     }
 }
+
+/// Lists of integer lists (output columns' features, columns' categories) saved flat, with their lengths.
+enum NestedIntegers {
+    /// Stores `lists` as `<name>` (every value in order) and `<name>Lengths`.
+    static func set(_ name: String, _ lists: [[Int]], into state: inout EstimatorState) {
+        state.set(name, integers: lists.flatMap { $0 })
+        state.set(name + "Lengths", integers: lists.map(\.count))
+    }
+
+    /// The lists stored by ``set(_:_:into:)``: `count` of them (when given), values in `range`.
+    static func read(_ name: String, from state: EstimatorState, count: Int?, in range: Range<Int>) throws -> [[Int]] {
+        let flat = try state.integers(name, in: range)
+        let lengths = try state.integers(name + "Lengths", count: count, in: 0..<flat.count + 1)
+        var lists: [[Int]] = [], start = 0
+        for length in lengths {
+            guard start + length <= flat.count else { throw state.damaged(name + "Lengths", "adds up to more than the \(flat.count) values") }
+            lists.append(Array(flat[start..<start + length]))
+            start += length
+        }
+        guard start == flat.count else { throw state.damaged(name + "Lengths", "adds up to \(start), expected \(flat.count)") }
+        return lists
+    }
+}
+
+extension PolynomialFeatures: PersistableEstimator {
+    /// The input feature count and each output column's features (`combinations`, flat, with `combinationsLengths`).
+    ///
+    /// ```swift
+    /// let state = try model.fittedState()
+    /// ```
+    public func fittedState() throws -> EstimatorState {
+        guard let combinations, let inputFeatureCount else { throw LearnTargets.notFitted("PolynomialFeatures", fit: "fit(_:)") }
+        var state = EstimatorState()
+        state.set("featureCount", integer: inputFeatureCount)
+        NestedIntegers.set("combinations", combinations, into: &state)
+        return state
+    }
+
+    /// Restores the output columns (feature indices checked against the input feature count).
+    ///
+    /// ```swift
+    /// try PolynomialFeatures().restoreFittedState(state)
+    /// ```
+    public func restoreFittedState(_ state: EstimatorState) throws {
+        let featureCount = try state.count("featureCount")
+        let restored = try NestedIntegers.read("combinations", from: state, count: nil, in: 0..<featureCount)
+        guard !restored.isEmpty else { throw state.damaged("combinationsLengths", "holds no output columns") }
+        combinations = restored
+        inputFeatureCount = featureCount
+    }
+}
+
+extension OneHotEncoder: PersistableEstimator {
+    /// Each input column's sorted categories (`categories`, flat, with `categoriesLengths`).
+    ///
+    /// ```swift
+    /// let state = try encoder.fittedState()
+    /// ```
+    public func fittedState() throws -> EstimatorState {
+        guard let categories else { throw LearnTargets.notFitted("OneHotEncoder", fit: "fit(_:)") }
+        var state = EstimatorState()
+        state.set("featureCount", integer: categories.count)
+        NestedIntegers.set("categories", categories, into: &state)
+        return state
+    }
+
+    /// Restores the categories (each column's ascending and distinct).
+    ///
+    /// ```swift
+    /// try OneHotEncoder().restoreFittedState(state)
+    /// ```
+    public func restoreFittedState(_ state: EstimatorState) throws {
+        let featureCount = try state.count("featureCount")
+        let restored = try NestedIntegers.read("categories", from: state, count: featureCount, in: Int.min..<Int.max)
+        for (column, values) in restored.enumerated() where values.isEmpty || !zip(values, values.dropFirst()).allSatisfy({ $0 < $1 }) {
+            throw state.damaged("categories", "gives input column \(column) the categories \(values), expected distinct values in ascending order")
+        }
+        categories = restored
+    }
+}

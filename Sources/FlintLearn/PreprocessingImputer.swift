@@ -95,3 +95,28 @@ public final class SimpleImputer: TransformerEstimator {
         return result.tensor
     }
 }
+
+extension SimpleImputer: PersistableEstimator {
+    /// The per-feature fill values (NaN for a column dropped by `transform`).
+    ///
+    /// ```swift
+    /// let state = try imputer.fittedState()
+    /// ```
+    public func fittedState() throws -> EstimatorState {
+        guard let statistics else { throw LearnTargets.notFitted("SimpleImputer", fit: "fit(_:)") }
+        var state = EstimatorState()
+        state.set("featureCount", integer: statistics.count)
+        state.set("statistics", doubles: statistics)
+        return state
+    }
+
+    /// Restores the fill values.
+    ///
+    /// ```swift
+    /// try SimpleImputer().restoreFittedState(state)
+    /// ```
+    public func restoreFittedState(_ state: EstimatorState) throws {
+        let featureCount = try state.count("featureCount")
+        statistics = try state.doubles("statistics", count: featureCount)
+    }
+}

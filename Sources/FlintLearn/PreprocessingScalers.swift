@@ -276,3 +276,64 @@ extension StandardScaler: PersistableEstimator {
         scale = try state.doubles("scale", count: featureCount)
     }
 }
+
+extension MinMaxScaler: PersistableEstimator {
+    /// The per-feature minimums, maximums, factors and offsets.
+    ///
+    /// ```swift
+    /// let state = try scaler.fittedState()
+    /// ```
+    public func fittedState() throws -> EstimatorState {
+        guard let dataMin, let dataMax, let scale, let min else { throw LearnTargets.notFitted("MinMaxScaler", fit: "fit(_:)") }
+        var state = EstimatorState()
+        state.set("featureCount", integer: scale.count)
+        state.set("dataMin", doubles: dataMin)
+        state.set("dataMax", doubles: dataMax)
+        state.set("scale", doubles: scale)
+        state.set("min", doubles: min)
+        return state
+    }
+
+    /// Restores the per-feature statistics.
+    ///
+    /// ```swift
+    /// try MinMaxScaler().restoreFittedState(state)
+    /// ```
+    public func restoreFittedState(_ state: EstimatorState) throws {
+        let featureCount = try state.count("featureCount")
+        let lows = try state.doubles("dataMin", count: featureCount), highs = try state.doubles("dataMax", count: featureCount)
+        let factors = try state.doubles("scale", count: featureCount), offsets = try state.doubles("min", count: featureCount)
+        dataMin = lows
+        dataMax = highs
+        scale = factors
+        min = offsets
+    }
+}
+
+extension RobustScaler: PersistableEstimator {
+    /// The per-feature medians and quantile ranges.
+    ///
+    /// ```swift
+    /// let state = try scaler.fittedState()
+    /// ```
+    public func fittedState() throws -> EstimatorState {
+        guard let center, let scale else { throw LearnTargets.notFitted("RobustScaler", fit: "fit(_:)") }
+        var state = EstimatorState()
+        state.set("featureCount", integer: center.count)
+        state.set("center", doubles: center)
+        state.set("scale", doubles: scale)
+        return state
+    }
+
+    /// Restores the per-feature statistics.
+    ///
+    /// ```swift
+    /// try RobustScaler().restoreFittedState(state)
+    /// ```
+    public func restoreFittedState(_ state: EstimatorState) throws {
+        let featureCount = try state.count("featureCount")
+        let medians = try state.doubles("center", count: featureCount), ranges = try state.doubles("scale", count: featureCount)
+        center = medians
+        scale = ranges
+    }
+}

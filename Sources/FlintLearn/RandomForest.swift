@@ -28,9 +28,9 @@ public final class RandomForestClassifier: ProbabilisticClassifier {
     public var randomState: UInt64?
 
     /// The class labels seen in fitting, ascending.
-    public private(set) var classes: [Int] = []
+    public internal(set) var classes: [Int] = []
     /// Mean of the trees' normalized impurity decreases per feature.
-    public private(set) var featureImportances: [Double] = []
+    public internal(set) var featureImportances: [Double] = []
     var trees: [TreeStructure] = []
     var featureCount = 0
 
@@ -126,7 +126,7 @@ public final class RandomForestRegressor: RegressorEstimator {
     public var randomState: UInt64?
 
     /// Mean of the trees' normalized squared-error decreases per feature.
-    public private(set) var featureImportances: [Double] = []
+    public internal(set) var featureImportances: [Double] = []
     var trees: [TreeStructure] = []
     var featureCount = 0
 

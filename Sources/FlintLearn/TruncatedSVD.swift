@@ -115,7 +115,7 @@ public final class TruncatedSVD: TransformerEstimator {
     /// ```
     public func inverseTransform(_ projected: Tensor) throws -> Tensor {
         guard featureCount != nil else { throw LearnError(.notFitted, "TruncatedSVD: not fitted; call fit(_:) first") }
-        let matrix = try LearnValidation.features(projected, estimator: "TruncatedSVD", expectedFeatures: componentCount)
+        let matrix = try LearnValidation.features(projected, estimator: "TruncatedSVD", expectedFeatures: components.shape[0])
         return matrix.matmul(components).contiguous()
     }
 
@@ -123,5 +123,42 @@ public final class TruncatedSVD: TransformerEstimator {
     private static func variance(_ values: [Double]) -> Double {
         let mean = values.reduce(0, +) / Double(values.count)
         return values.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(values.count)
+    }
+}
+
+extension TruncatedSVD: PersistableEstimator {
+    /// The components, explained variances and singular values.
+    ///
+    /// ```swift
+    /// let state = try svd.fittedState()
+    /// ```
+    public func fittedState() throws -> EstimatorState {
+        guard let featureCount else { throw LearnError(.notFitted, "TruncatedSVD: not fitted; call fit(_:) first") }
+        var state = EstimatorState()
+        state.set("featureCount", integer: featureCount)
+        state.set("components", components)
+        state.set("explainedVariance", doubles: explainedVariance)
+        state.set("explainedVarianceRatio", doubles: explainedVarianceRatio)
+        state.set("singularValues", doubles: singularValues)
+        return state
+    }
+
+    /// Restores the fitted projection.
+    ///
+    /// ```swift
+    /// try TruncatedSVD().restoreFittedState(state)
+    /// ```
+    public func restoreFittedState(_ state: EstimatorState) throws {
+        let featureCount = try state.count("featureCount")
+        let components = try state.matrix("components", columns: featureCount)
+        let kept = components.shape[0]
+        guard kept >= 1 else { throw state.damaged("components", "holds no components") }
+        let variance = try state.doubles("explainedVariance", count: kept), ratio = try state.doubles("explainedVarianceRatio", count: kept)
+        let singular = try state.doubles("singularValues", count: kept)
+        self.components = components
+        explainedVariance = variance
+        explainedVarianceRatio = ratio
+        singularValues = singular
+        self.featureCount = featureCount
     }
 }
