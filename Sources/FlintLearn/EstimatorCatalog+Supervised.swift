@@ -1,4 +1,5 @@
 import Flint
+import Foundation
 
 /// The classifiers and regressors of the catalogue, with their hyperparameters under scikit-learn's names.
 extension EstimatorCatalog {
@@ -18,6 +19,13 @@ extension EstimatorCatalog {
                 .flag("fit_intercept", \LogisticRegression.fitIntercept, "learn intercepts (default true)"),
                 .number("tol", \LogisticRegression.tol, "gradient tolerance to stop (default 1e-4)"),
                 .integer("max_iter", \LogisticRegression.maxIter, "most L-BFGS iterations (default 100)"),
+            ]),
+            EstimatorEntry("sgd-classifier", { SGDClassifier() }, task: .classification,
+                           "linear classifier by stochastic gradient descent (hinge, log_loss, modified_huber, …), one-vs-rest",
+                           [.named("loss", \SGDClassifier.loss, "hinge (default), log_loss, modified_huber, squared_hinge, perceptron, …")]
+                           + sgdParameters(SGDClassifier.self, learningRate: "optimal", eta0: "0.0", powerT: "0.5") + [
+                .custom("class_weight", \SGDClassifier.classWeight, "none (default), balanced, or label:weight pairs like 0:1,1:5",
+                        expected: "none, balanced or label:weight pairs", parse: parseClassWeight, format: formatClassWeight),
             ]),
             EstimatorEntry("k-neighbors-classifier", { KNeighborsClassifier() }, task: .classification,
                            "vote of the k nearest training rows (brute force on BLAS or a KD-tree)", neighborParameters(KNeighborsClassifier.self)),
@@ -71,6 +79,10 @@ extension EstimatorCatalog {
                 .integer("max_iter", \ElasticNet.maxIter, "most coordinate-descent sweeps (default 1000)"),
                 .number("tol", \ElasticNet.tol, "duality-gap tolerance (default 1e-4)"),
             ]),
+            EstimatorEntry("sgd-regressor", { SGDRegressor() }, task: .regression,
+                           "linear regression by stochastic gradient descent (squared error, huber, epsilon-insensitive)",
+                           [.named("loss", \SGDRegressor.loss, "squared_error (default), huber, epsilon_insensitive, squared_epsilon_insensitive")]
+                           + sgdParameters(SGDRegressor.self, learningRate: "invscaling", eta0: "0.01", powerT: "0.25")),
             EstimatorEntry("k-neighbors-regressor", { KNeighborsRegressor() }, task: .regression,
                            "mean of the k nearest training rows' targets", neighborParameters(KNeighborsRegressor.self)),
             EstimatorEntry("decision-tree-regressor", { DecisionTreeRegressor() }, task: .regression, scaling: treeScaling,
@@ -90,6 +102,58 @@ extension EstimatorCatalog {
         let values = text.split(separator: ",").map { Double($0.trimmingCharacters(in: .whitespaces)) }
         guard !values.isEmpty, values.allSatisfy({ $0 != nil }) else { return nil }
         return .some(values.map { $0! })
+    }
+
+    static func sgdParameters<Model: SGDParameters>(_ model: Model.Type, learningRate: String, eta0: String, powerT: String) -> [EstimatorParameter] {
+        [
+            .named("penalty", \Model.penalty, "l2 (default), l1, elasticnet or none"),
+            .number("alpha", \Model.alpha, "penalty strength (default 0.0001)"),
+            .number("l1_ratio", \Model.l1Ratio, "share of L1 in the elasticnet penalty (default 0.15)"),
+            .flag("fit_intercept", \Model.fitIntercept, "learn an intercept (default true)"),
+            .integer("max_iter", \Model.maxIter, "most epochs (default 1000)"),
+            .optionalNumber("tol", \Model.tol, "stop when the loss improves less than this, or none (default 0.001)"),
+            .flag("shuffle", \Model.shuffle, "shuffle rows each epoch (default true)"),
+            .number("epsilon", \Model.epsilon, "the epsilon of huber and epsilon-insensitive losses (default 0.1)"),
+            .seed("random_state", \Model.randomState),
+            .named("learning_rate", \Model.learningRate, "optimal, constant, invscaling, adaptive, pa1 or pa2 (default \(learningRate))"),
+            .number("eta0", \Model.eta0, "initial step of constant, invscaling and adaptive (default \(eta0))"),
+            .number("power_t", \Model.powerT, "exponent of invscaling (default \(powerT))"),
+            .flag("early_stopping", \Model.earlyStopping, "stop on a held-out validation score (default false)"),
+            .number("validation_fraction", \Model.validationFraction, "share held out for early stopping (default 0.1)"),
+            .integer("n_iter_no_change", \Model.nIterNoChange, "epochs without improvement before stopping (default 5)"),
+            .custom("average", \Model.average, "average the weights: false (default), true, or from this many updates on",
+                    expected: "true, false or a positive integer", parse: { text in
+                switch text.lowercased() {
+                case "true": return 1
+                case "false": return 0
+                default: return Int(text).flatMap { $0 >= 0 ? $0 : nil }
+                }
+            }, format: { $0 == 0 ? "false" : $0 == 1 ? "true" : "\($0)" }),
+        ]
+    }
+
+    static func parseClassWeight(_ text: String) -> SGDClassifier.ClassWeight?? {
+        switch text.lowercased() {
+        case "none": return .some(nil)
+        case "balanced": return .some(.balanced)
+        default:
+            var table: [Int: Double] = [:]
+            for pair in text.split(separator: ",") {
+                let parts = pair.split(separator: ":")
+                guard parts.count == 2, let label = Int(parts[0].trimmingCharacters(in: .whitespaces)),
+                      let weight = Double(parts[1].trimmingCharacters(in: .whitespaces)) else { return nil }
+                table[label] = weight
+            }
+            return table.isEmpty ? nil : .some(.weights(table))
+        }
+    }
+
+    static func formatClassWeight(_ weight: SGDClassifier.ClassWeight?) -> String {
+        switch weight {
+        case nil: return "none"
+        case .balanced?: return "balanced"
+        case .weights(let table)?: return table.keys.sorted().map { "\($0):\(table[$0]!)" }.joined(separator: ",")
+        }
     }
 
     static func criterion<Model: AnyObject>(_ keyPath: ReferenceWritableKeyPath<Model, ClassificationCriterion>) -> EstimatorParameter {
@@ -141,6 +205,29 @@ protocol KNeighborsParameters: AnyObject {
 
 extension KNeighborsClassifier: KNeighborsParameters {}
 extension KNeighborsRegressor: KNeighborsParameters {}
+
+/// The hyperparameters both stochastic-gradient-descent estimators have.
+protocol SGDParameters: AnyObject {
+    var penalty: SGDPenalty { get set }
+    var alpha: Double { get set }
+    var l1Ratio: Double { get set }
+    var fitIntercept: Bool { get set }
+    var maxIter: Int { get set }
+    var tol: Double? { get set }
+    var shuffle: Bool { get set }
+    var epsilon: Double { get set }
+    var randomState: UInt64? { get set }
+    var learningRate: SGDLearningRate { get set }
+    var eta0: Double { get set }
+    var powerT: Double { get set }
+    var earlyStopping: Bool { get set }
+    var validationFraction: Double { get set }
+    var nIterNoChange: Int { get set }
+    var average: Int { get set }
+}
+
+extension SGDClassifier: SGDParameters {}
+extension SGDRegressor: SGDParameters {}
 
 /// The hyperparameters every tree and forest has.
 protocol TreeParameters: AnyObject {

@@ -136,6 +136,29 @@ public struct EstimatorParameter {
     }
 }
 
+extension EstimatorParameter {
+    /// A parameter taking one case of a string-backed enum, under scikit-learn's snake_case spelling
+    /// of the case name (`logLoss` reads and prints as `log_loss`).
+    ///
+    /// ```swift
+    /// EstimatorParameter.named("loss", \SGDClassifier.loss, "the loss (default hinge)")
+    /// ```
+    public static func named<Model: AnyObject, Value: RawRepresentable & CaseIterable & Equatable>(
+        _ name: String, _ keyPath: ReferenceWritableKeyPath<Model, Value>, _ summary: String
+    ) -> EstimatorParameter where Value.RawValue == String {
+        choice(name, keyPath, summary, Value.allCases.map { (snakeCase($0.rawValue), $0) })
+    }
+
+    /// `logLoss` → `log_loss`.
+    static func snakeCase(_ camelCase: String) -> String {
+        var result = ""
+        for character in camelCase {
+            if character.isUppercase { result += "_" + character.lowercased() } else { result.append(character) }
+        }
+        return result
+    }
+}
+
 extension MaxFeatures {
     /// `max_features` as scikit-learn writes it: `sqrt`, `log2`, `none`/`all`, an integer, or a fraction.
     ///

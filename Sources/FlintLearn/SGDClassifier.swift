@@ -280,3 +280,36 @@ final class SGDResults: @unchecked Sendable {
     /// Every solution, or the first error.
     func all() throws -> [SGDSolution] { try slots.map { try $0!.get() } }
 }
+
+extension SGDClassifier: PersistableEstimator {
+    /// The classes, the weights `[1 or classes, features]`, intercepts and epochs run.
+    ///
+    /// ```swift
+    /// let state = try model.fittedState()
+    /// ```
+    public func fittedState() throws -> EstimatorState {
+        guard let coefficients, let intercept else { throw LearnTargets.notFitted("SGDClassifier") }
+        var state = EstimatorState()
+        state.set("featureCount", integer: coefficients.shape[1])
+        state.set("classes", integers: classes)
+        state.set("coefficients", coefficients)
+        state.set("intercept", doubles: intercept)
+        state.set("iterationCount", integer: iterationCount)
+        return state
+    }
+
+    /// Restores the fitted weights.
+    ///
+    /// ```swift
+    /// try SGDClassifier().restoreFittedState(state)
+    /// ```
+    public func restoreFittedState(_ state: EstimatorState) throws {
+        let featureCount = try state.count("featureCount")
+        let classes = try state.classes("classes", atLeast: 2)
+        let rows = classes.count == 2 ? 1 : classes.count
+        coefficients = try state.matrix("coefficients", rows: rows, columns: featureCount).to(.float64)
+        intercept = try state.doubles("intercept", count: rows)
+        iterationCount = try state.integer("iterationCount")
+        self.classes = classes
+    }
+}

@@ -148,3 +148,32 @@ public final class SGDRegressor: RegressorEstimator {
         return x.matmul(Tensor(coefficients, shape: [coefficients.count, 1])).reshaped([-1]) + intercept
     }
 }
+
+extension SGDRegressor: PersistableEstimator {
+    /// The weights, intercept and epochs run.
+    ///
+    /// ```swift
+    /// let state = try model.fittedState()
+    /// ```
+    public func fittedState() throws -> EstimatorState {
+        guard let coefficients, let intercept else { throw LearnTargets.notFitted("SGDRegressor") }
+        var state = EstimatorState()
+        state.set("featureCount", integer: coefficients.count)
+        state.set("coefficients", doubles: coefficients)
+        state.set("intercept", intercept)
+        state.set("iterationCount", integer: iterationCount)
+        return state
+    }
+
+    /// Restores the fitted weights.
+    ///
+    /// ```swift
+    /// try SGDRegressor().restoreFittedState(state)
+    /// ```
+    public func restoreFittedState(_ state: EstimatorState) throws {
+        let featureCount = try state.count("featureCount")
+        coefficients = try state.doubles("coefficients", count: featureCount)
+        intercept = try state.double("intercept")
+        iterationCount = try state.integer("iterationCount")
+    }
+}

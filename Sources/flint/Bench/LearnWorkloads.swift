@@ -103,6 +103,7 @@ struct LearnWorkload: Sendable {
 enum LearnWorkloads {
     static let all: [LearnWorkload] = [
         LearnWorkload("logistic-regression", "digits"),
+        LearnWorkload("sgd-classifier", "digits", ["random_state": "0"]),
         LearnWorkload("k-neighbors-classifier", "digits"),
         LearnWorkload("gaussian-nb", "digits"),
         LearnWorkload("multinomial-nb", "digits", scaling: .none),
@@ -113,6 +114,7 @@ enum LearnWorkloads {
         LearnWorkload("ridge", "diabetes"),
         LearnWorkload("lasso", "diabetes", ["alpha": "0.1"]),
         LearnWorkload("elastic-net", "diabetes", ["alpha": "0.1"]),
+        LearnWorkload("sgd-regressor", "diabetes", ["random_state": "0"]),
         LearnWorkload("k-neighbors-regressor", "diabetes"),
         LearnWorkload("decision-tree-regressor", "diabetes", ["random_state": "0"]),
         LearnWorkload("random-forest-regressor", "diabetes", ["n_estimators": "100", "random_state": "0"]),
