@@ -110,30 +110,38 @@ public final class SVC: ProbabilisticClassifier {
         let access = SVMKernelAccess(rows: SVMTrainingRows(values, rows: n, columns: columns), kernel: function,
                                      cacheBytes: Int(cacheSize * 1_048_576))
         let position = Dictionary(uniqueKeysWithValues: seen.enumerated().map { ($1, $0) })
-        var members = [[Int]](repeating: [], count: seen.count)
-        for (row, label) in targets.enumerated() { members[position[label]!].append(row) }
+        var grouped = [[Int]](repeating: [], count: seen.count)
+        for (row, label) in targets.enumerated() { grouped[position[label]!].append(row) }
+        let members = grouped
 
         let k = seen.count
         var isSupport = [Bool](repeating: false, count: n)
         var pairCoefficients: [[Double]] = [], rho: [Double] = [], allConverged = true
-        var newSigmoids: [(a: Double, b: Double)] = []
-        var random = TreeRandom(seed: TreeRandom.seed(randomState))
-        for first in 0..<k {
-            for second in (first + 1)..<k {
-                let indices = members[first] + members[second]
-                let signs = members[first].map { _ in 1.0 } + members[second].map { _ in -1.0 }
-                let bounds = members[first].map { _ in c * weights[first] } + members[second].map { _ in c * weights[second] }
-                if probability {
-                    newSigmoids.append(SVMProbability.crossValidatedSigmoid(access: access, indices: indices, signs: signs, upperBounds: bounds,
-                                                                            tolerance: tol, shrinking: shrinking, maxIterations: maxIter, random: &random))
-                }
-                let fit = access.solveBinary(indices, signs: signs, upperBounds: bounds, tolerance: tol, shrinking: shrinking, maxIterations: maxIter)
-                allConverged = allConverged && fit.converged
-                for (offset, row) in indices.enumerated() where fit.coefficients[offset] != 0 { isSupport[row] = true }
-                pairCoefficients.append(fit.coefficients)
-                rho.append(fit.rho)
+        let pairList = (0..<k).flatMap { first in ((first + 1)..<k).map { (first, $0) } }
+        let seed = TreeRandom.seed(randomState)
+        let (c, tol, shrinking, maxIter, probability) = (self.c, self.tol, self.shrinking, self.maxIter, self.probability)
+        // Pairs are independent: solve them on all cores (each Platt cross-validation has its own generator).
+        let results = SVMPairSlots<(fit: (coefficients: [Double], rho: Double, converged: Bool), sigmoid: (a: Double, b: Double)?)>.run(count: pairList.count) { pair in
+            let (first, second) = pairList[pair]
+            let indices = members[first] + members[second]
+            let signs = members[first].map { _ in 1.0 } + members[second].map { _ in -1.0 }
+            let bounds = members[first].map { _ in c * weights[first] } + members[second].map { _ in c * weights[second] }
+            var sigmoid: (a: Double, b: Double)?
+            if probability {
+                var random = TreeRandom(seed: TreeRandom.derived(seed, pair))
+                sigmoid = SVMProbability.crossValidatedSigmoid(access: access, indices: indices, signs: signs, upperBounds: bounds,
+                                                               tolerance: tol, shrinking: shrinking, maxIterations: maxIter, random: &random)
             }
+            return (access.solveBinary(indices, signs: signs, upperBounds: bounds, tolerance: tol, shrinking: shrinking, maxIterations: maxIter), sigmoid)
         }
+        for (pair, (first, second)) in pairList.enumerated() {
+            let fit = results[pair].fit
+            allConverged = allConverged && fit.converged
+            for (offset, row) in (members[first] + members[second]).enumerated() where fit.coefficients[offset] != 0 { isSupport[row] = true }
+            pairCoefficients.append(fit.coefficients)
+            rho.append(fit.rho)
+        }
+        let newSigmoids = results.compactMap(\.sigmoid)
         // Support vectors grouped by class; LIBSVM's sv_coef layout.
         let supportByClass = members.map { $0.filter { isSupport[$0] } }
         let support = supportByClass.flatMap { $0 }

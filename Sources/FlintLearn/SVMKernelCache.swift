@@ -108,9 +108,14 @@ final class SVMQMatrix {
     static func classification(gram: UnsafePointer<Double>, gramSize: Int, indices: [Int], signs: [Double]) -> SVMQMatrix {
         let count = indices.count
         let dense = DenseRows(count: count * count)
-        for (i, rowIndex) in indices.enumerated() {
-            let source = gram + rowIndex * gramSize, target = dense.pointer + i * count, sign = signs[i]
-            for (j, columnIndex) in indices.enumerated() { target[j] = sign * signs[j] * source[columnIndex] }
+        indices.withUnsafeBufferPointer { indexBuffer in
+            signs.withUnsafeBufferPointer { signBuffer in
+                let index = indexBuffer.baseAddress!, sign = signBuffer.baseAddress!
+                for i in 0..<count {
+                    let source = gram + index[i] * gramSize, target = dense.pointer + i * count, signI = sign[i]
+                    for j in 0..<count { target[j] = signI * sign[j] * source[index[j]] }
+                }
+            }
         }
         let diagonal = (0..<count).map { dense.pointer[$0 * count + $0] }
         let base = dense.pointer

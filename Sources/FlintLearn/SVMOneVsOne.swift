@@ -1,8 +1,9 @@
 import Flint
+import Foundation
 
 /// Kernel values over a training set: the whole Gram matrix from one GEMM when it fits in the cache
 /// budget, otherwise rows computed on demand (and cached) per sub-problem.
-final class SVMKernelAccess {
+final class SVMKernelAccess: @unchecked Sendable {
     let rows: SVMTrainingRows
     let kernel: KernelFunction
     let cacheBytes: Int
@@ -135,5 +136,21 @@ struct SVMOneVsOneModel {
             for c in 0..<classCount { result[row * classCount + c] = votes[c] + confidences[c] / (3 * (abs(confidences[c]) + 1)) }
         }
         return result
+    }
+}
+
+/// Per-pair results written by worker threads.
+final class SVMPairSlots<Value>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var values: [Value?]
+    init(count: Int) { values = [Value?](repeating: nil, count: count) }
+    func store(_ value: Value, at index: Int) { lock.lock(); values[index] = value; lock.unlock() }
+    var all: [Value] { values.map { $0! } }
+
+    /// `body(index)` for every index in `0..<count`, spread over the cores.
+    static func run(count: Int, _ body: @escaping @Sendable (Int) -> Value) -> [Value] {
+        let slots = SVMPairSlots<Value>(count: count)
+        DispatchQueue.concurrentPerform(iterations: count) { slots.store(body($0), at: $0) }
+        return slots.all
     }
 }
