@@ -20,6 +20,29 @@ extension EstimatorCatalog {
                 .number("tol", \LogisticRegression.tol, "gradient tolerance to stop (default 1e-4)"),
                 .integer("max_iter", \LogisticRegression.maxIter, "most L-BFGS iterations (default 100)"),
             ]),
+            EstimatorEntry("svc", { SVC() }, task: .classification,
+                           "support vector classifier (SMO as LIBSVM, kernels linear/poly/rbf/sigmoid, one-vs-one)", [
+                .number("C", \SVC.c, "inverse regularisation strength (default 1)"),
+            ] + kernelParameters(SVC.self) + [
+                .flag("shrinking", \SVC.shrinking, "shrink the active set during SMO (default true)"),
+                .flag("probability", \SVC.probability, "fit Platt probabilities by internal 5-fold cross-validation (default false)"),
+                .number("tol", \SVC.tol, "stopping tolerance of SMO (default 0.001)"),
+                .number("cache_size", \SVC.cacheSize, "kernel cache in MB (default 200)"),
+                .custom("class_weight", \SVC.classWeight, "none (default), balanced, or label:weight pairs like 0:1,1:5",
+                        expected: "none, balanced or label:weight pairs", parse: parseClassWeight, format: formatClassWeight),
+                .integer("max_iter", \SVC.maxIter, "most SMO iterations, -1 for no limit (default -1)"),
+                .named("decision_function_shape", \SVC.decisionFunctionShape, "ovr (default) or ovo"),
+                .seed("random_state", \SVC.randomState),
+            ]),
+            EstimatorEntry("linear-svc", { LinearSVC() }, task: .classification,
+                           "linear support vector classifier (squared hinge, dual coordinate descent as liblinear), one-vs-rest", [
+                .number("C", \LinearSVC.c, "inverse regularisation strength (default 1)"),
+                .number("tol", \LinearSVC.tol, "stopping tolerance (default 0.0001)"),
+                .integer("max_iter", \LinearSVC.maxIter, "most passes (default 1000)"),
+                .flag("fit_intercept", \LinearSVC.fitIntercept, "learn intercepts (default true)"),
+                .number("intercept_scaling", \LinearSVC.interceptScaling, "value of the constant feature that carries the intercept (default 1)"),
+                .seed("random_state", \LinearSVC.randomState),
+            ]),
             EstimatorEntry("sgd-classifier", { SGDClassifier() }, task: .classification,
                            "linear classifier by stochastic gradient descent (hinge, log_loss, modified_huber, …), one-vs-rest",
                            [.named("loss", \SGDClassifier.loss, "hinge (default), log_loss, modified_huber, squared_hinge, perceptron, …")]
@@ -79,6 +102,15 @@ extension EstimatorCatalog {
                 .integer("max_iter", \ElasticNet.maxIter, "most coordinate-descent sweeps (default 1000)"),
                 .number("tol", \ElasticNet.tol, "duality-gap tolerance (default 1e-4)"),
             ]),
+            EstimatorEntry("svr", { SVR() }, task: .regression, "epsilon-support vector regression (SMO as LIBSVM)", [
+                .number("C", \SVR.c, "inverse regularisation strength (default 1)"),
+                .number("epsilon", \SVR.epsilon, "width of the loss-free tube (default 0.1)"),
+            ] + kernelParameters(SVR.self) + [
+                .flag("shrinking", \SVR.shrinking, "shrink the active set during SMO (default true)"),
+                .number("tol", \SVR.tol, "stopping tolerance of SMO (default 0.001)"),
+                .number("cache_size", \SVR.cacheSize, "kernel cache in MB (default 200)"),
+                .integer("max_iter", \SVR.maxIter, "most SMO iterations, -1 for no limit (default -1)"),
+            ]),
             EstimatorEntry("sgd-regressor", { SGDRegressor() }, task: .regression,
                            "linear regression by stochastic gradient descent (squared error, huber, epsilon-insensitive)",
                            [.named("loss", \SGDRegressor.loss, "squared_error (default), huber, epsilon_insensitive, squared_epsilon_insensitive")]
@@ -102,6 +134,28 @@ extension EstimatorCatalog {
         let values = text.split(separator: ",").map { Double($0.trimmingCharacters(in: .whitespaces)) }
         guard !values.isEmpty, values.allSatisfy({ $0 != nil }) else { return nil }
         return .some(values.map { $0! })
+    }
+
+    static func kernelParameters<Model: KernelParameters>(_ model: Model.Type) -> [EstimatorParameter] {
+        [
+            .named("kernel", \Model.kernel, "linear, poly, rbf (default) or sigmoid"),
+            .integer("degree", \Model.degree, "degree of the poly kernel (default 3)"),
+            .custom("gamma", \Model.gamma, "kernel coefficient: scale (default, 1 / (features · variance)), auto (1 / features) or a number",
+                    expected: "scale, auto or a positive number", parse: { text in
+                switch text.lowercased() {
+                case "scale": return .scale
+                case "auto": return .auto
+                default: return Double(text).map { .value($0) }
+                }
+            }, format: { gamma in
+                switch gamma {
+                case .scale: return "scale"
+                case .auto: return "auto"
+                case .value(let value): return "\(value)"
+                }
+            }),
+            .number("coef0", \Model.coef0, "constant term of the poly and sigmoid kernels (default 0)"),
+        ]
     }
 
     static func sgdParameters<Model: SGDParameters>(_ model: Model.Type, learningRate: String, eta0: String, powerT: String) -> [EstimatorParameter] {
@@ -132,7 +186,7 @@ extension EstimatorCatalog {
         ]
     }
 
-    static func parseClassWeight(_ text: String) -> SGDClassifier.ClassWeight?? {
+    static func parseClassWeight(_ text: String) -> ClassWeight?? {
         switch text.lowercased() {
         case "none": return .some(nil)
         case "balanced": return .some(.balanced)
@@ -148,7 +202,7 @@ extension EstimatorCatalog {
         }
     }
 
-    static func formatClassWeight(_ weight: SGDClassifier.ClassWeight?) -> String {
+    static func formatClassWeight(_ weight: ClassWeight?) -> String {
         switch weight {
         case nil: return "none"
         case .balanced?: return "balanced"
@@ -205,6 +259,17 @@ protocol KNeighborsParameters: AnyObject {
 
 extension KNeighborsClassifier: KNeighborsParameters {}
 extension KNeighborsRegressor: KNeighborsParameters {}
+
+/// The kernel hyperparameters both kernel SVMs have.
+protocol KernelParameters: AnyObject {
+    var kernel: SVMKernel { get set }
+    var degree: Int { get set }
+    var gamma: SVMGamma { get set }
+    var coef0: Double { get set }
+}
+
+extension SVC: KernelParameters {}
+extension SVR: KernelParameters {}
 
 /// The hyperparameters both stochastic-gradient-descent estimators have.
 protocol SGDParameters: AnyObject {

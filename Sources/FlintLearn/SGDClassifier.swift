@@ -34,14 +34,6 @@ public final class SGDClassifier: ProbabilisticClassifier {
         case squaredEpsilonInsensitive
     }
 
-    /// Per-class weights multiplying each sample's step (scikit-learn `class_weight`).
-    public enum ClassWeight: Sendable, Equatable {
-        /// `n / (classes · count(class))` (scikit-learn "balanced").
-        case balanced
-        /// A weight per class label; classes not listed weigh 1.
-        case weights([Int: Double])
-    }
-
     /// The loss (default `.hinge`).
     public var loss: Loss
     /// The penalty (default `.l2`).
@@ -156,7 +148,7 @@ public final class SGDClassifier: ProbabilisticClassifier {
         guard seen.count >= 2 else {
             throw LearnError(.invalidInput, "\(name): needs at least two classes, got only \(seen)")
         }
-        let classWeights = try weights(for: seen, targets: targets)
+        let classWeights = try ClassWeight.weights(classWeight, classes: seen, targets: targets, estimator: "SGDClassifier")
         let seed = TreeRandom.seed(randomState)
         // The early-stopping split is drawn once, stratified on the labels, and shared by every binary problem.
         let validation = earlyStopping
@@ -185,21 +177,6 @@ public final class SGDClassifier: ProbabilisticClassifier {
         coefficients = Tensor(solutions.flatMap { useAverage ? $0.averageWeights! : $0.weights }, shape: [problems.count, columns])
         intercept = solutions.map { useAverage ? $0.averageIntercept : $0.intercept }
         iterationCount = epochs
-    }
-
-    /// The class weights in `classes` order.
-    private func weights(for classes: [Int], targets: [Int]) throws -> [Double] {
-        switch classWeight {
-        case nil: return [Double](repeating: 1, count: classes.count)
-        case .balanced:
-            let counts = Dictionary(grouping: targets, by: { $0 }).mapValues(\.count)
-            return classes.map { Double(targets.count) / (Double(classes.count) * Double(counts[$0]!)) }
-        case .weights(let table):
-            if let bad = table.first(where: { !($0.value >= 0) || !$0.value.isFinite }) {
-                throw LearnError(.invalidParameter, "SGDClassifier: class weight \(bad.value) of class \(bad.key) must be finite and >= 0")
-            }
-            return classes.map { table[$0] ?? 1 }
-        }
     }
 
     /// The linear scores: `[n]` for two classes (positive favours `classes[1]`), `[n, classes]` otherwise.

@@ -11,19 +11,11 @@ import Flint
 /// ```
 public final class SVC: ProbabilisticClassifier {
     /// The shape of `decisionFunction` for more than two classes (scikit-learn's `decision_function_shape`).
-    public enum DecisionFunctionShape: String, Sendable, Equatable {
+    public enum DecisionFunctionShape: String, Sendable, Equatable, CaseIterable {
         /// `[n, classes]`: votes plus squashed confidences (scikit-learn's `_ovr_decision_function`, the default).
         case ovr
         /// `[n, classes·(classes−1)/2]`: the raw pairwise values, pairs (0,1), (0,2), …, (1,2), ….
         case ovo
-    }
-
-    /// How to weight the classes' C (scikit-learn's `class_weight`).
-    public enum ClassWeight: Sendable, Equatable {
-        /// `samples / (classes · count(class))`.
-        case balanced
-        /// A weight per class label; classes not listed weigh 1.
-        case weights([Int: Double])
     }
 
     /// The penalty of margin violations, > 0 (scikit-learn `C`, default 1).
@@ -103,7 +95,7 @@ public final class SVC: ProbabilisticClassifier {
         let targets = try LearnTargets.labels(labels, samples: n, estimator: name)
         let seen = Array(Set(targets)).sorted()
         guard seen.count >= 2 else { throw LearnError(.invalidInput, "\(name): needs at least two classes, got only \(seen)") }
-        let weights = try classWeights(seen, targets: targets)
+        let weights = try ClassWeight.weights(classWeight, classes: seen, targets: targets, estimator: name)
         let values = x.scalars(as: Double.self)
         let gammaValue = values.withUnsafeBufferPointer { gamma.resolved($0, columns: columns) }
         let function = KernelFunction(kind: kernel, gamma: gammaValue, degree: degree, coef0: coef0)
@@ -158,36 +150,29 @@ public final class SVC: ProbabilisticClassifier {
                 pair += 1
             }
         }
-        let supportRows = access.rows.subset(support)
-        model = SVMOneVsOneModel(classCount: k, supportVectors: supportRows, supportCountPerClass: supportByClass.map(\.count),
-                                 coefficients: coefficients, rho: rho, kernel: function)
-        sigmoids = newSigmoids
-        classes = seen
-        supportIndices = support
-        supportCountPerClass = supportByClass.map(\.count)
-        supportVectors = Tensor(supportRows.values, shape: [support.count, columns])
+        install(SVMOneVsOneModel(classCount: k, supportVectors: access.rows.subset(support), supportCountPerClass: supportByClass.map(\.count),
+                                 coefficients: coefficients, rho: rho, kernel: function),
+                sigmoids: newSigmoids, classes: seen, supportIndices: support, converged: allConverged)
+    }
+
+    /// Makes `model` the fitted machine and sets the scikit-learn attributes from it (by `fit`, and by
+    /// `restoreFittedState` from a saved one).
+    func install(_ model: SVMOneVsOneModel, sigmoids: [(a: Double, b: Double)], classes: [Int], supportIndices: [Int], converged: Bool) {
+        let k = model.classCount, supportCount = model.supportVectors.rows
+        self.model = model
+        self.sigmoids = sigmoids
+        self.classes = classes
+        self.supportIndices = supportIndices
+        supportCountPerClass = model.supportCountPerClass
+        supportVectors = Tensor(model.supportVectors.values, shape: [supportCount, model.supportVectors.columns])
+        // scikit-learn negates the binary machine so that positive values favour classes[1].
         let sign: Double = k == 2 ? -1 : 1
-        dualCoefficients = Tensor(coefficients.flatMap { $0 }.map { $0 * sign }, shape: [k - 1, support.count])
-        intercept = rho.map { $0 == 0 ? 0 : -$0 * sign }
-        converged = allConverged
+        dualCoefficients = Tensor(model.coefficients.flatMap { $0 }.map { $0 * sign }, shape: [k - 1, supportCount])
+        intercept = model.rho.map { $0 == 0 ? 0 : -$0 * sign }
+        self.converged = converged
     }
 
     /// The weight of each class's C.
-    private func classWeights(_ seen: [Int], targets: [Int]) throws -> [Double] {
-        switch classWeight {
-        case nil: return seen.map { _ in 1 }
-        case .balanced?:
-            var counts = [Int: Int]()
-            for label in targets { counts[label, default: 0] += 1 }
-            return seen.map { Double(targets.count) / (Double(seen.count) * Double(counts[$0]!)) }
-        case .weights(let table)?:
-            if let bad = table.first(where: { !($0.value >= 0 && $0.value.isFinite) }) {
-                throw LearnError(.invalidParameter, "SVC: class weight \(bad.value) for class \(bad.key) must be finite and >= 0")
-            }
-            return seen.map { table[$0] ?? 1 }
-        }
-    }
-
     private func fitted(_ features: Tensor) throws -> (SVMOneVsOneModel, SVMTrainingRows) {
         guard let model else { throw LearnTargets.notFitted("SVC") }
         let x = try LearnValidation.features(features, estimator: "SVC", expectedFeatures: model.supportVectors.columns)

@@ -103,6 +103,8 @@ struct LearnWorkload: Sendable {
 enum LearnWorkloads {
     static let all: [LearnWorkload] = [
         LearnWorkload("logistic-regression", "digits"),
+        LearnWorkload("svc", "digits"),
+        LearnWorkload("linear-svc", "digits", ["random_state": "0"]),
         LearnWorkload("sgd-classifier", "digits", ["random_state": "0"]),
         LearnWorkload("k-neighbors-classifier", "digits"),
         LearnWorkload("gaussian-nb", "digits"),
@@ -114,6 +116,7 @@ enum LearnWorkloads {
         LearnWorkload("ridge", "diabetes"),
         LearnWorkload("lasso", "diabetes", ["alpha": "0.1"]),
         LearnWorkload("elastic-net", "diabetes", ["alpha": "0.1"]),
+        LearnWorkload("svr", "diabetes", ["C": "100"]),
         LearnWorkload("sgd-regressor", "diabetes", ["random_state": "0"]),
         LearnWorkload("k-neighbors-regressor", "diabetes"),
         LearnWorkload("decision-tree-regressor", "diabetes", ["random_state": "0"]),
