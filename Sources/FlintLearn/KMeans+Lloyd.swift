@@ -36,14 +36,18 @@ struct KMeansData {
         let distances = SquaredDistances.matrix(matrix, norms, Tensor(centers, shape: [count, columns]), centerNorms)
         var labels = [Int](repeating: 0, count: rows), nearest = [Double](repeating: 0, count: rows)
         distances.withUnsafeBufferPointer { pointer in
-            for row in 0..<rows {
-                var best = 0, bestDistance = pointer[row * count]
-                for center in 1..<Swift.max(count, 1) where pointer[row * count + center] < bestDistance {
-                    best = center
-                    bestDistance = pointer[row * count + center]
+            labels.withUnsafeMutableBufferPointer { labels in
+                nearest.withUnsafeMutableBufferPointer { nearest in
+                    for row in 0..<rows {
+                        var best = 0, bestDistance = pointer[row * count]
+                        for center in 1..<Swift.max(count, 1) where pointer[row * count + center] < bestDistance {
+                            best = center
+                            bestDistance = pointer[row * count + center]
+                        }
+                        labels[row] = best
+                        nearest[row] = bestDistance
+                    }
                 }
-                labels[row] = best
-                nearest[row] = bestDistance
             }
         }
         return (labels, nearest)
@@ -93,9 +97,20 @@ struct KMeansData {
     func means(labels: [Int], distances: [Double], count: Int) -> [Double] {
         var sums = [Double](repeating: 0, count: count * columns), sizes = [Int](repeating: 0, count: count)
         var labels = labels
-        for row in 0..<rows {
-            sizes[labels[row]] += 1
-            for column in 0..<columns { sums[labels[row] * columns + column] += values[row * columns + column] }
+        let columns = columns
+        values.withUnsafeBufferPointer { values in
+            labels.withUnsafeBufferPointer { labels in
+                sums.withUnsafeMutableBufferPointer { sums in
+                    sizes.withUnsafeMutableBufferPointer { sizes in
+                        for row in 0..<rows {
+                            let label = labels[row]
+                            sizes[label] += 1
+                            let target = sums.baseAddress! + label * columns, source = values.baseAddress! + row * columns
+                            for column in 0..<columns { target[column] += source[column] }
+                        }
+                    }
+                }
+            }
         }
         let empty = (0..<count).filter { sizes[$0] == 0 }
         if !empty.isEmpty {

@@ -68,6 +68,25 @@ struct RowMatrix {
         return sums.map { $0 / Double(rows) }
     }
 
+    /// Population variances of the columns (divided by the row count, NumPy's `var`).
+    func columnVariances() -> [Double] {
+        let means = columnMeans(), columns = columns
+        var squares = [Double](repeating: 0, count: columns)
+        values.withUnsafeBufferPointer { source in
+            squares.withUnsafeMutableBufferPointer { squares in
+                means.withUnsafeBufferPointer { means in
+                    for row in 0..<rows {
+                        for column in 0..<columns {
+                            let difference = source[row * columns + column] - means[column]
+                            squares[column] += difference * difference
+                        }
+                    }
+                }
+            }
+        }
+        return squares.map { $0 / Double(rows) }
+    }
+
     /// Subtracts `offsets` from every row.
     mutating func subtractFromRows(_ offsets: [Double]) {
         let columns = columns

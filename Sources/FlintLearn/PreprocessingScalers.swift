@@ -59,16 +59,7 @@ public final class StandardScaler: TransformerEstimator {
     public func fit(_ features: Tensor) throws {
         let matrix = RowMatrix(try LearnValidation.features(features, estimator: "StandardScaler"))
         let means = matrix.columnMeans()
-        var squares = [Double](repeating: 0, count: matrix.columns)
-        matrix.values.withUnsafeBufferPointer { source in
-            for row in 0..<matrix.rows {
-                for column in 0..<matrix.columns {
-                    let difference = source[row * matrix.columns + column] - means[column]
-                    squares[column] += difference * difference
-                }
-            }
-        }
-        let variances = squares.map { $0 / Double(matrix.rows) }
+        let variances = matrix.columnVariances()
         mean = means
         variance = variances
         scale = safeScale(variances.map { $0.squareRoot() })

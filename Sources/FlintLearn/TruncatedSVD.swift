@@ -90,10 +90,8 @@ public final class TruncatedSVD: TransformerEstimator {
         singularValues = singular
         featureCount = columns
 
-        let projected = matrix.matmul(components.transposed()).contiguous().scalars(as: Double.self)
-        explainedVariance = (0..<k).map { component in Self.variance((0..<rows).map { projected[$0 * k + component] }) }
-        let values = matrix.scalars(as: Double.self)
-        let total = (0..<columns).reduce(0.0) { sum, column in sum + Self.variance((0..<rows).map { values[$0 * columns + column] }) }
+        explainedVariance = RowMatrix(matrix.matmul(components.transposed())).columnVariances()
+        let total = RowMatrix(matrix).columnVariances().reduce(0, +)
         explainedVarianceRatio = explainedVariance.map { total > 0 ? $0 / total : 0 }
     }
 
@@ -120,10 +118,6 @@ public final class TruncatedSVD: TransformerEstimator {
     }
 
     /// The population variance (n in the denominator), as numpy's `var`.
-    private static func variance(_ values: [Double]) -> Double {
-        let mean = values.reduce(0, +) / Double(values.count)
-        return values.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(values.count)
-    }
 }
 
 extension TruncatedSVD: PersistableEstimator {

@@ -100,6 +100,8 @@ extension LinearAlgebra {
 
     // MARK: batch loops
 
+    @_specialize(where T == Double)
+    @_specialize(where T == Float)
     private static func qrBatch<T: LinearAlgebraScalar>(_ type: T.Type, _ a: Tensor) throws(LinearAlgebraError) -> (Tensor, Tensor) {
         let m = a.shape[a.rank - 2], n = a.shape[a.rank - 1], k = Swift.min(m, n)
         var qs: [ColumnMajorMatrix<T>] = [], rs: [ColumnMajorMatrix<T>] = []
@@ -112,6 +114,8 @@ extension LinearAlgebra {
                 makeTensor(from: rs, batchShape: a.matrixBatchShape, rows: k, columns: n))
     }
 
+    @_specialize(where T == Double)
+    @_specialize(where T == Float)
     private static func svdBatch<T: LinearAlgebraScalar>(_ type: T.Type, _ a: Tensor,
                                                          fullMatrices: Bool) throws(LinearAlgebraError) -> (Tensor, Tensor, Tensor) {
         let m = a.shape[a.rank - 2], n = a.shape[a.rank - 1], k = Swift.min(m, n)
@@ -128,6 +132,8 @@ extension LinearAlgebra {
                 makeTensor(from: vts, batchShape: batch, rows: fullMatrices ? n : k, columns: n))
     }
 
+    @_specialize(where T == Double)
+    @_specialize(where T == Float)
     private static func eighBatch<T: LinearAlgebraScalar>(_ type: T.Type, _ a: Tensor) throws(LinearAlgebraError) -> (Tensor, Tensor) {
         let n = a.shape[a.rank - 1]
         var values: [[T]] = [], vectors: [ColumnMajorMatrix<T>] = []
@@ -140,6 +146,8 @@ extension LinearAlgebra {
                 makeTensor(from: vectors, batchShape: a.matrixBatchShape, rows: n, columns: n))
     }
 
+    @_specialize(where T == Double)
+    @_specialize(where T == Float)
     private static func leastSquaresBatch<T: LinearAlgebraScalar>(_ type: T.Type, _ a: Tensor, _ b: Tensor,
                                                                   cutoff: Double) throws(LinearAlgebraError) -> Tensor {
         let left = columnMajorMatrices(of: a, as: T.self), right = columnMajorMatrices(of: b, as: T.self)

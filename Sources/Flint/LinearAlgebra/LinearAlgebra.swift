@@ -166,6 +166,8 @@ extension LinearAlgebra {
 
     // MARK: batch loops
 
+    @_specialize(where T == Double)
+    @_specialize(where T == Float)
     static func solveBatch<T: LinearAlgebraScalar>(_ type: T.Type, _ a: Tensor, _ b: Tensor,
                                                    operation: String) throws(LinearAlgebraError) -> Tensor {
         let left = columnMajorMatrices(of: a, as: T.self), right = columnMajorMatrices(of: b, as: T.self)
@@ -174,6 +176,8 @@ extension LinearAlgebra {
         return makeTensor(from: solutions, batchShape: b.matrixBatchShape, rows: b.shape[b.rank - 2], columns: b.shape[b.rank - 1])
     }
 
+    @_specialize(where T == Double)
+    @_specialize(where T == Float)
     private static func solveTriangularBatch<T: LinearAlgebraScalar>(_ type: T.Type, _ a: Tensor, _ b: Tensor, upper: Bool,
                                                                      operation: String) throws(LinearAlgebraError) -> Tensor {
         let left = columnMajorMatrices(of: a, as: T.self), right = columnMajorMatrices(of: b, as: T.self)
@@ -184,6 +188,8 @@ extension LinearAlgebra {
         return makeTensor(from: solutions, batchShape: b.matrixBatchShape, rows: b.shape[b.rank - 2], columns: b.shape[b.rank - 1])
     }
 
+    @_specialize(where T == Double)
+    @_specialize(where T == Float)
     private static func choleskyBatch<T: LinearAlgebraScalar>(_ type: T.Type, _ a: Tensor,
                                                               operation: String) throws(LinearAlgebraError) -> Tensor {
         var factors: [ColumnMajorMatrix<T>] = []
@@ -192,6 +198,8 @@ extension LinearAlgebra {
         return makeTensor(from: factors, batchShape: a.matrixBatchShape, rows: n, columns: n)
     }
 
+    @_specialize(where T == Double)
+    @_specialize(where T == Float)
     private static func determinantBatch<T: LinearAlgebraScalar>(_ type: T.Type, _ a: Tensor,
                                                                  operation: String) throws(LinearAlgebraError) -> Tensor {
         var values: [T] = []

@@ -74,6 +74,8 @@ struct ColumnMajorMatrix<Element: LinearAlgebraScalar> {
 
 /// The matrices held in the last two dimensions of `tensor` (any layout, any batch shape), as
 /// column-major copies in batch order.
+@_specialize(where T == Double)
+@_specialize(where T == Float)
 func columnMajorMatrices<T: LinearAlgebraScalar>(of tensor: Tensor, as type: T.Type) -> [ColumnMajorMatrix<T>] {
     precondition(tensor.dtype == T.dtype, "linear algebra: internal dtype mismatch \(tensor.dtype) vs \(T.dtype)")
     let rows = tensor.shape[tensor.rank - 2], columns = tensor.shape[tensor.rank - 1]
@@ -93,6 +95,8 @@ func columnMajorMatrices<T: LinearAlgebraScalar>(of tensor: Tensor, as type: T.T
 }
 
 /// A row-major tensor of shape `batchShape + [rows, columns]` holding `matrices` in batch order.
+@_specialize(where T == Double)
+@_specialize(where T == Float)
 func makeTensor<T: LinearAlgebraScalar>(from matrices: [ColumnMajorMatrix<T>], batchShape: [Int], rows: Int, columns: Int) -> Tensor {
     let result = Tensor(uninitializedShape: batchShape + [rows, columns], dtype: T.dtype)
     let pointer = result.pointer(as: T.self)
@@ -109,6 +113,8 @@ func makeTensor<T: LinearAlgebraScalar>(from matrices: [ColumnMajorMatrix<T>], b
 }
 
 /// A tensor of shape `batchShape + [length]` holding `vectors` in batch order.
+@_specialize(where T == Double)
+@_specialize(where T == Float)
 func makeTensor<T: LinearAlgebraScalar>(fromVectors vectors: [[T]], batchShape: [Int], length: Int) -> Tensor {
     let result = Tensor(uninitializedShape: batchShape + [length], dtype: T.dtype)
     let pointer = result.pointer(as: T.self)
