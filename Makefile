@@ -4,7 +4,7 @@ SWIFT ?= $(shell command -v swift 2>/dev/null || echo /opt/swift/usr/bin/swift)
 # Release builds use the host's full instruction set (AVX2/AVX-512); never set in Package.swift.
 RELEASE_FLAGS = -c release -Xcc -march=native -Xcc -fno-math-errno
 
-.PHONY: setup build demo demo-fashion test example bench bench-peers fixtures datasets clean
+.PHONY: setup build demo demo-fashion test example bench bench-peers compare-learn fixtures datasets clean
 
 setup:
 	@scripts/setup.sh
@@ -37,12 +37,18 @@ test: setup
 example: setup
 	$(SWIFT) run $(RELEASE_FLAGS) SigmoidNeuron
 
-## Flint against PyTorch, side by side (installs PyTorch into .venv on first use).
+## Flint against PyTorch and scikit-learn, side by side (installs them into .venv on first use).
 bench: setup bench-peers
 	$(SWIFT) build $(RELEASE_FLAGS) --product flint
 	.build/release/flint bench core --json
 	.build/release/flint bench nn --json
 	.build/release/flint bench data --json
+	.build/release/flint bench learn --json
+
+## FlintLearn's cross-validated scores against scikit-learn's, estimator by estimator (a Markdown table).
+compare-learn: setup bench-peers
+	$(SWIFT) build $(RELEASE_FLAGS) --product flint
+	.venv/bin/python scripts/compare_learn_scores.py --flint .build/release/flint
 
 bench-peers:
 	@scripts/install-peers.sh
