@@ -168,14 +168,6 @@ public final class LinearSVC: ClassifierEstimator {
     /// let predictions = try model.predict(features)
     /// ```
     public func predict(_ features: Tensor) throws -> Tensor {
-        let scores = try decisionFunction(features).contiguous().scalars(as: Double.self)
-        let n = classes.count == 2 ? scores.count : scores.count / classes.count
-        let labels: [Int64] = (0..<n).map { row in
-            if classes.count == 2 { return Int64(scores[row] > 0 ? classes[1] : classes[0]) }
-            var best = 0
-            for k in 1..<classes.count where scores[row * classes.count + k] > scores[row * classes.count + best] { best = k }
-            return Int64(classes[best])
-        }
-        return Tensor(labels, shape: [n])
+        LinearClassifierSupport.labels(fromScores: try decisionFunction(features), classes: classes)
     }
 }

@@ -128,14 +128,7 @@ public final class LogisticRegression: ProbabilisticClassifier {
     /// let predictions = try model.predict(features)
     /// ```
     public func predict(_ features: Tensor) throws -> Tensor {
-        let scores = RowMatrix(try decisionFunction(features).reshaped([features.shape[0], -1]))
-        let labels = (0..<scores.rows).map { row -> Int64 in
-            if classes.count == 2 { return Int64(classes[scores[row, 0] > 0 ? 1 : 0]) }
-            var best = 0
-            for column in 1..<scores.columns where scores[row, column] > scores[row, best] { best = column }
-            return Int64(classes[best])
-        }
-        return Tensor(labels)
+        LinearClassifierSupport.labels(fromScores: try decisionFunction(features), classes: classes)
     }
 }
 
@@ -147,12 +140,7 @@ extension LogisticRegression: PersistableEstimator {
     /// ```
     public func fittedState() throws -> EstimatorState {
         guard let coefficients, let intercept else { throw LearnTargets.notFitted("LogisticRegression") }
-        var state = EstimatorState()
-        state.set("featureCount", integer: coefficients.shape[1])
-        state.set("classes", integers: classes)
-        state.set("coefficients", coefficients)
-        state.set("intercept", doubles: intercept)
-        state.set("iterationCount", integer: iterationCount)
+        var state = LinearClassifierSupport.state(classes: classes, coefficients: coefficients, intercept: intercept, iterationCount: iterationCount)
         state.set("converged", integer: converged ? 1 : 0)
         return state
     }
@@ -163,16 +151,9 @@ extension LogisticRegression: PersistableEstimator {
     /// try LogisticRegression().restoreFittedState(state)
     /// ```
     public func restoreFittedState(_ state: EstimatorState) throws {
-        let featureCount = try state.count("featureCount")
-        let classes = try state.classes(atLeast: 2)
-        let rows = classes.count == 2 ? 1 : classes.count
-        let coefficients = try state.matrix("coefficients", rows: rows, columns: featureCount)
-        let intercept = try state.doubles("intercept", count: rows)
-        let iterations = try state.count("iterationCount", atLeast: 0), converged = try state.flag("converged")
-        self.classes = classes
-        self.coefficients = coefficients
-        self.intercept = intercept
-        iterationCount = iterations
+        let restored = try LinearClassifierSupport.restore(state)
+        let converged = try state.flag("converged")
+        (classes, coefficients, intercept, iterationCount) = (restored.classes, restored.coefficients, restored.intercept, restored.iterationCount)
         self.converged = converged
     }
 }

@@ -232,14 +232,7 @@ public final class SGDClassifier: ProbabilisticClassifier {
     /// let predictions = try model.predict(features)
     /// ```
     public func predict(_ features: Tensor) throws -> Tensor {
-        let scores = RowMatrix(try decisionFunction(features).reshaped([features.shape[0], -1]))
-        let labels = (0..<scores.rows).map { row -> Int64 in
-            if classes.count == 2 { return Int64(classes[scores[row, 0] > 0 ? 1 : 0]) }
-            var best = 0
-            for column in 1..<scores.columns where scores[row, column] > scores[row, best] { best = column }
-            return Int64(classes[best])
-        }
-        return Tensor(labels)
+        LinearClassifierSupport.labels(fromScores: try decisionFunction(features), classes: classes)
     }
 }
 
@@ -266,13 +259,7 @@ extension SGDClassifier: PersistableEstimator {
     /// ```
     public func fittedState() throws -> EstimatorState {
         guard let coefficients, let intercept else { throw LearnTargets.notFitted("SGDClassifier") }
-        var state = EstimatorState()
-        state.set("featureCount", integer: coefficients.shape[1])
-        state.set("classes", integers: classes)
-        state.set("coefficients", coefficients)
-        state.set("intercept", doubles: intercept)
-        state.set("iterationCount", integer: iterationCount)
-        return state
+        return LinearClassifierSupport.state(classes: classes, coefficients: coefficients, intercept: intercept, iterationCount: iterationCount)
     }
 
     /// Restores the fitted weights.
@@ -281,12 +268,7 @@ extension SGDClassifier: PersistableEstimator {
     /// try SGDClassifier().restoreFittedState(state)
     /// ```
     public func restoreFittedState(_ state: EstimatorState) throws {
-        let featureCount = try state.count("featureCount")
-        let classes = try state.classes("classes", atLeast: 2)
-        let rows = classes.count == 2 ? 1 : classes.count
-        coefficients = try state.matrix("coefficients", rows: rows, columns: featureCount).to(.float64)
-        intercept = try state.doubles("intercept", count: rows)
-        iterationCount = try state.integer("iterationCount")
-        self.classes = classes
+        let restored = try LinearClassifierSupport.restore(state)
+        (classes, coefficients, intercept, iterationCount) = (restored.classes, restored.coefficients, restored.intercept, restored.iterationCount)
     }
 }

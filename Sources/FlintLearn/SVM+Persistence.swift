@@ -97,13 +97,7 @@ extension LinearSVC: PersistableEstimator {
     /// ```
     public func fittedState() throws -> EstimatorState {
         guard let coefficients else { throw LearnTargets.notFitted("LinearSVC") }
-        var state = EstimatorState()
-        state.set("featureCount", integer: coefficients.shape[1])
-        state.set("classes", integers: classes)
-        state.set("coefficients", coefficients)
-        state.set("intercept", doubles: intercept)
-        state.set("iterationCount", integer: iterationCount)
-        return state
+        return LinearClassifierSupport.state(classes: classes, coefficients: coefficients, intercept: intercept, iterationCount: iterationCount)
     }
 
     /// Restores the fitted weights.
@@ -112,12 +106,7 @@ extension LinearSVC: PersistableEstimator {
     /// try LinearSVC().restoreFittedState(state)
     /// ```
     public func restoreFittedState(_ state: EstimatorState) throws {
-        let columns = try state.count("featureCount")
-        let classes = try state.classes("classes", atLeast: 2)
-        let rows = classes.count == 2 ? 1 : classes.count
-        coefficients = try state.matrix("coefficients", rows: rows, columns: columns)
-        intercept = try state.doubles("intercept", count: rows)
-        iterationCount = try state.integer("iterationCount")
-        self.classes = classes
+        let restored = try LinearClassifierSupport.restore(state)
+        (classes, coefficients, intercept, iterationCount) = (restored.classes, restored.coefficients, restored.intercept, restored.iterationCount)
     }
 }
