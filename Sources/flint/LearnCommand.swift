@@ -12,8 +12,8 @@ struct LearnCommand: ParsableCommand {
         discussion: """
             Estimators are named in lower case with hyphens (flint learn --list prints them; flint learn svc --list \
             prints one's hyperparameters). Hyperparameters take scikit-learn's names and defaults: --param C=10 \
-            --param kernel=poly. Features are scaled first (--scale; standard by default, none for trees and \
-            multinomial-nb), fitted on the training rows only. Classifiers are scored by accuracy and regressors by \
+            --param kernel=poly. Features are scaled first (--scale; standard by default, none for trees, boosting, \
+            multinomial-nb, k-means and truncated-svd), fitted on the training rows only. Classifiers are scored by accuracy and regressors by \
             R², on a stratified held-out share (--test-fraction, --seed; datasets with their own test split use it) \
             or by k-fold cross-validation (--cv K, stratified for classifiers, unshuffled as scikit-learn's cv=K). \
             Clustering is scored by the adjusted Rand index against the dataset's classes, decompositions by the \
