@@ -69,6 +69,28 @@ final class CustomScaler: Module {
     override func forward(_ input: Tensor) -> Tensor { input * 2 }
 }
 
+/// Embedding, a two-layer bidirectional batch-first LSTM, and a Linear head on the last time step.
+final class SequenceClassifier: Module, ONNXExportable {
+    let embedding = Embedding(20, 8)
+    let lstm = LSTM(inputSize: 8, hiddenSize: 12, layerCount: 2, batchFirst: true, bidirectional: true)
+    let head = Linear(24, 3)
+
+    override func forward(_ input: Tensor) -> Tensor {
+        let sequence = lstm(embedding(input))
+        return head(sequence[TensorIndex.all, -1])
+    }
+
+    func exportONNX(_ input: ONNXValue, into graph: ONNXGraphBuilder) throws -> ONNXValue {
+        let sequence = try graph.apply(lstm, to: try graph.apply(embedding, to: input, named: "embedding"), named: "lstm")
+        return try graph.apply(head, to: graph.select(sequence, axis: 1, index: -1), named: "head")
+    }
+}
+
+/// Token indices [batch, length] for the sequence models.
+private func tokens(batch: Int, length: Int, seed: Int) -> Tensor {
+    Tensor((0..<(batch * length)).map { Int64(($0 * 7 + seed * 3) % 20) }, shape: [batch, length])
+}
+
 @Suite struct ONNXExportTests {
     @Test(.enabled(if: onnxRuntimeIsInstalled, skipReason))
     func multilayerPerceptronMatchesONNXRuntime() throws {
@@ -98,6 +120,34 @@ final class CustomScaler: Module {
             norm.bias!.value = Tensor.randn([norm.featureCount]) * 0.1
         }
         try expectONNXRuntimeMatches(model, inputs: [Tensor.randn([2, 2, 14, 14]), Tensor.randn([5, 2, 14, 14])], name: "cnn")
+    }
+
+    @Test(.enabled(if: onnxRuntimeIsInstalled, skipReason))
+    func lstmClassifierMatchesONNXRuntime() throws {
+        Flint.seed(3)
+        try expectONNXRuntimeMatches(SequenceClassifier(), inputs: [tokens(batch: 3, length: 5, seed: 1), tokens(batch: 6, length: 5, seed: 2)],
+                                     name: "lstm")
+    }
+
+    @Test(.enabled(if: onnxRuntimeIsInstalled, skipReason))
+    func gruAndRNNMatchONNXRuntime() throws {
+        Flint.seed(4)
+        let model = Sequential(GRU(inputSize: 5, hiddenSize: 6, layerCount: 2, batchFirst: true, bidirectional: true),
+                               RNN(inputSize: 12, hiddenSize: 4, nonlinearity: .relu, batchFirst: true),
+                               RNN(inputSize: 4, hiddenSize: 3, bias: false, batchFirst: true, bidirectional: true))
+        try expectONNXRuntimeMatches(model, inputs: [Tensor.randn([2, 7, 5]), Tensor.randn([4, 7, 5])], name: "gru")
+    }
+
+    @Test(.enabled(if: onnxRuntimeIsInstalled, skipReason))
+    func transformerEncoderMatchesONNXRuntime() throws {
+        Flint.seed(5)
+        let model = Sequential(
+            Linear(6, 16),
+            TransformerEncoderLayer(modelSize: 16, headCount: 4, feedForwardSize: 32, dropout: 0.1, batchFirst: true),
+            TransformerEncoderLayer(modelSize: 16, headCount: 2, feedForwardSize: 24, activation: .gelu, batchFirst: true, normFirst: true),
+            MultiheadAttention(embedDimension: 16, headCount: 4, batchFirst: true),
+            Linear(16, 3))
+        try expectONNXRuntimeMatches(model, inputs: [Tensor.randn([2, 5, 6]), Tensor.randn([3, 5, 6])], name: "transformer")
     }
 
     @Test func unsupportedModuleThrowsAnErrorNamingIt() throws {

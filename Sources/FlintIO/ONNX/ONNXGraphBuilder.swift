@@ -55,6 +55,8 @@ public enum ONNXAttribute {
     case float(String, Double)
     /// A string.
     case string(String, String)
+    /// A list of strings.
+    case strings(String, [String])
 }
 
 /// Collects the nodes and initializers (weights) of an ONNX graph while layers export themselves.
@@ -231,6 +233,10 @@ public final class ONNXGraphBuilder {
             proto.name = name
             proto.type = .string
             proto.s = Data(value.utf8)
+        case let .strings(name, values):
+            proto.name = name
+            proto.type = .strings
+            proto.strings = values.map { Data($0.utf8) }
         }
         return proto
     }
