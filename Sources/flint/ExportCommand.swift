@@ -51,7 +51,7 @@ struct ExportONNXCommand: ParsableCommand {
         let output = URL(fileURLWithPath: outputPath)
         var isFolder: ObjCBool = false
         if FileManager.default.fileExists(atPath: output.path, isDirectory: &isFolder), isFolder.boolValue {
-            throw ValidationError("--out \(outputPath) is a folder; give the path of the .onnx file to write")
+            throw ExportError(description: "--out \(outputPath) is a folder; give the path of the .onnx file to write")
         }
         let example = Tensor.zeros([1] + config.inputShape)
         try model.exportONNX(to: output, exampleInput: example, inputName: inputName, outputName: outputName)
@@ -59,4 +59,10 @@ struct ExportONNXCommand: ParsableCommand {
         print("wrote \(output.path) (\(size) bytes): input '\(inputName)' [batch, \(config.inputShape.map(String.init).joined(separator: ", "))], "
               + "output '\(outputName)', opset \(ONNXGraphBuilder.opsetVersion)")
     }
+}
+
+/// A bad `flint export` argument found while running, printed as one `Error:` line.
+struct ExportError: Error, CustomStringConvertible {
+    /// What was wrong and what to do.
+    let description: String
 }
