@@ -16,6 +16,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
     ],
     targets: [
         // Tiny C helpers: CPUID and the SIMD width the build targets. No outside code.
@@ -26,8 +27,11 @@ let package = Package(
         .target(name: "FlintNN", dependencies: ["Flint"]),
         // Optimizers, learning-rate schedules and gradient clipping.
         .target(name: "FlintOptim", dependencies: ["Flint", "FlintNN"]),
-        // Files: safetensors checkpoints (later ONNX export and TensorBoard logs).
-        .target(name: "FlintIO", dependencies: ["Flint", "FlintNN", "FlintOptim"]),
+        // Files: safetensors checkpoints, ONNX export (generated protobuf code, committed) and TensorBoard logs.
+        .target(
+            name: "FlintIO",
+            dependencies: ["Flint", "FlintNN", "FlintOptim", .product(name: "SwiftProtobuf", package: "swift-protobuf")]
+        ),
         // zlib from the system (Debian: zlib1g-dev, installed by scripts/setup.sh): gzip, NPZ, PNG.
         .systemLibrary(name: "CZlib", path: "Sources/CZlib", providers: [.apt(["zlib1g-dev"])]),
         // Datasets, data loaders, transforms, file readers (CSV, IDX, NPY/NPZ) and the bundled datasets.

@@ -181,3 +181,54 @@ extension GRU {
     /// How many layers are stacked.
     public var layerCount: Int { core.layerCount }
 }
+
+extension RNN {
+    /// Whether inputs and outputs are [batch, time, features] rather than [time, batch, features].
+    ///
+    /// ```swift
+    /// RNN(inputSize: 4, hiddenSize: 8, batchFirst: true).batchFirst  // true
+    /// ```
+    public var batchFirst: Bool { core.batchFirst }
+    /// Whether each layer also runs backwards over the sequence.
+    ///
+    /// ```swift
+    /// RNN(inputSize: 4, hiddenSize: 8, bidirectional: true).bidirectional  // true
+    /// ```
+    public var bidirectional: Bool { core.bidirectional }
+    /// The cell's nonlinearity.
+    ///
+    /// ```swift
+    /// RNN(inputSize: 4, hiddenSize: 8, nonlinearity: .relu).nonlinearity  // .relu
+    /// ```
+    public var nonlinearity: RNNNonlinearity { core.cell == .relu ? .relu : .tanh }
+}
+
+extension LSTM {
+    /// Whether inputs and outputs are [batch, time, features] rather than [time, batch, features].
+    ///
+    /// ```swift
+    /// LSTM(inputSize: 4, hiddenSize: 8, batchFirst: true).batchFirst  // true
+    /// ```
+    public var batchFirst: Bool { core.batchFirst }
+    /// Whether each layer also runs backwards over the sequence.
+    ///
+    /// ```swift
+    /// LSTM(inputSize: 4, hiddenSize: 8, bidirectional: true).bidirectional  // true
+    /// ```
+    public var bidirectional: Bool { core.bidirectional }
+}
+
+extension GRU {
+    /// Whether inputs and outputs are [batch, time, features] rather than [time, batch, features].
+    ///
+    /// ```swift
+    /// GRU(inputSize: 4, hiddenSize: 8, batchFirst: true).batchFirst  // true
+    /// ```
+    public var batchFirst: Bool { core.batchFirst }
+    /// Whether each layer also runs backwards over the sequence.
+    ///
+    /// ```swift
+    /// GRU(inputSize: 4, hiddenSize: 8, bidirectional: true).bidirectional  // true
+    /// ```
+    public var bidirectional: Bool { core.bidirectional }
+}

@@ -17,9 +17,10 @@ struct FlintCommand: ParsableCommand {
               flint eval --run runs/digits --dataset digits
               flint predict --run runs/digits --input images.npy --output predictions.csv
               flint summary --run runs/digits
+              flint export onnx --run runs/digits --out digits.onnx
             """,
         version: "0.1.0",
         subcommands: [TrainCommand.self, InfoCommand.self, BenchCommand.self, DatasetsCommand.self, EvalCommand.self, PredictCommand.self,
-                      SummaryCommand.self, LearnCommand.self]
+                      SummaryCommand.self, LearnCommand.self, ExportCommand.self]
     )
 }
