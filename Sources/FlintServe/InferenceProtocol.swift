@@ -252,7 +252,8 @@ public struct InferenceRequest: Sendable {
         do {
             json = try decoder.decode(JSONValue.self, from: body)
         } catch {
-            throw ServeError.badRequest("the body is not valid JSON (\(Self.reason(error))); send an object with 'inputs'")
+            throw ServeError.badRequest("the body is not valid JSON; send an object such as "
+                                        + #"{"inputs": [{"name": "input", "shape": [1, 4], "datatype": "FP32", "data": [...]}]}"#)
         }
         guard case .object(let fields) = json else {
             throw ServeError.badRequest("the body must be a JSON object with 'inputs'; got \(json.kindName)")
@@ -280,14 +281,6 @@ public struct InferenceRequest: Sendable {
             }
         }
         return InferenceRequest(id: id, inputs: inputs, outputNames: outputNames)
-    }
-
-    private static func reason(_ error: Error) -> String {
-        if case DecodingError.dataCorrupted(let context) = error {
-            let underlying = (context.underlyingError as? NSError)?.userInfo[NSDebugDescriptionErrorKey] as? String
-            return underlying ?? context.debugDescription
-        }
-        return "\(error)"
     }
 }
 

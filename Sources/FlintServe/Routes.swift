@@ -59,6 +59,7 @@ public struct InferenceService: Sendable {
     /// service.addRoutes(to: router)
     /// ```
     public func addRoutes<Context: RequestContext>(to router: Router<Context>) {
+        router.add(middleware: JSONErrorMiddleware())
         router.get("/v2/health/live") { _, _ in Self.json(200, "{\"live\":true}") }
         router.get("/v2/health/ready") { _, _ in Self.json(200, "{\"ready\":\(!repository.models.isEmpty)}") }
         router.get("/v2") { _, _ in
@@ -82,12 +83,6 @@ public struct InferenceService: Sendable {
         }
         router.post("/v2/models/:name/versions/:version/infer") { request, context in
             await infer(request, context.parameters.get("name"), context.parameters.get("version"))
-        }
-        for method in [HTTPRequest.Method.get, .post, .put, .delete] {
-            router.on("**", method: method) { request, _ in
-                Self.error(ServeError(404, "no endpoint \(request.method) \(request.uri.path); see /v2, /v2/models/{name}, "
-                                      + "/v2/models/{name}/infer, /v2/health/live, /v2/health/ready, /metrics"))
-            }
         }
     }
 
@@ -225,5 +220,32 @@ public struct InferenceService: Sendable {
         var response = json(serveError.status, JSONText.error(serveError.message))
         if let seconds = serveError.retryAfter { response.headers[.retryAfter] = String(seconds) }
         return response
+    }
+}
+
+/// Turns Hummingbird's own errors (no such route, wrong method) into `{"error": "…"}` answers.
+///
+/// ```swift
+/// router.add(middleware: JSONErrorMiddleware())
+/// ```
+public struct JSONErrorMiddleware<Context: RequestContext>: RouterMiddleware {
+    /// The middleware.
+    ///
+    /// ```swift
+    /// let middleware = JSONErrorMiddleware<BasicRequestContext>()
+    /// ```
+    public init() {}
+
+    /// Answers errors thrown below it as JSON.
+    public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        do {
+            return try await next(request, context)
+        } catch let error as HTTPError {
+            let message = error.status == .notFound
+                ? "no endpoint \(request.method) \(request.uri.path); see /v2, /v2/models/{name}, /v2/models/{name}/infer, "
+                    + "/v2/health/live, /v2/health/ready, /metrics"
+                : "\(request.method) \(request.uri.path): \(error.body ?? error.status.reasonPhrase)"
+            return InferenceService.error(ServeError(Int(error.status.code), message))
+        }
     }
 }
