@@ -1,3 +1,4 @@
+import FlintServe
 import FlintTestSupport
 import Foundation
 #if canImport(FoundationNetworking)
@@ -20,29 +21,42 @@ final class PipeText: @unchecked Sendable {
     var text: String { lock.withLock { String(decoding: data, as: UTF8.self) } }
 }
 
-@Suite("flint serve command")
-struct ServeCommandTests {
-    @Test func servesOverHTTPAndDrainsInFlightRequestsOnSIGTERM() async throws {
-        let flint = FlintCommandLine.executable(near: URL(fileURLWithPath: ProcessInfo.processInfo.arguments[0]))
+/// `flint serve` running as a child process over the fixture repository on a free port.
+struct ServeProcess {
+    let process: Process
+    let port: Int
+    let output: PipeText
+    let errors: PipeText
+
+    /// Starts `flint serve --models <fixtures> --port 0 <arguments>` and waits for the port it prints.
+    static func start(_ arguments: [String] = []) async throws -> ServeProcess {
         let process = Process()
-        process.executableURL = flint
-        process.arguments = ["serve", "--models", ServeFixtures.directory.path, "--port", "0", "--max-batch-delay-ms", "800"]
+        process.executableURL = FlintCommandLine.executable(near: URL(fileURLWithPath: ProcessInfo.processInfo.arguments[0]))
+        process.arguments = ["serve", "--models", ServeFixtures.directory.path, "--port", "0"] + arguments
         let output = Pipe(), errors = Pipe()
         process.standardOutput = output
         process.standardError = errors
         let outputText = PipeText(output), errorText = PipeText(errors)
         try process.run()
-        defer { if process.isRunning { process.terminate() } }
-
-        var port: Int? = nil
-        for _ in 0..<300 where port == nil {
+        for _ in 0..<300 {
             if let line = outputText.text.split(separator: "\n").first(where: { $0.hasPrefix("Serving") }),
-               let portText = line.split(separator: ":").last {
-                port = Int(portText)
+               let port = line.split(separator: ":").last.flatMap({ Int($0) }) {
+                return ServeProcess(process: process, port: port, output: outputText, errors: errorText)
             }
             try await Task.sleep(for: .milliseconds(100))
         }
-        let boundPort = try #require(port, "flint serve printed no port: \(outputText.text) \(errorText.text)")
+        process.terminate()
+        throw ServeError(0, "flint serve printed no port: \(outputText.text) \(errorText.text)")
+    }
+}
+
+@Suite("flint serve command")
+struct ServeCommandTests {
+    @Test func servesOverHTTPAndDrainsInFlightRequestsOnSIGTERM() async throws {
+        let server = try await ServeProcess.start(["--max-batch-delay-ms", "800"])
+        let process = server.process, outputText = server.output, errorText = server.errors
+        defer { if process.isRunning { process.terminate() } }
+        let boundPort = server.port
         #expect(outputText.text.contains("Serving 3 models (digits, houses, iris)"))
 
         var request = URLRequest(url: URL(string: "http://127.0.0.1:\(boundPort)/v2/models/iris/infer")!)
