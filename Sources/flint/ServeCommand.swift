@@ -59,6 +59,10 @@ struct ServeCommand: AsyncParsableCommand {
         guard maxQueue > 0 else { throw ValidationError("--max-queue must be positive, got \(maxQueue)") }
         guard maxBodyBytes > 0 else { throw ValidationError("--max-body-bytes must be positive, got \(maxBodyBytes)") }
         guard timeoutMs > 0 else { throw ValidationError("--timeout-ms must be positive, got \(timeoutMs)") }
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: models, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw ValidationError("no model folder at \(models); pass --models DIR, a folder of flint train run folders")
+        }
         guard Logger.Level(rawValue: logLevel) != nil else {
             throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical; got '\(logLevel)'")
         }
