@@ -12,11 +12,16 @@ let package = Package(
         .library(name: "FlintData", targets: ["FlintData"]),
         .library(name: "FlintTrain", targets: ["FlintTrain"]),
         .library(name: "FlintLearn", targets: ["FlintLearn"]),
+        .library(name: "FlintServe", targets: ["FlintServe"]),
         .executable(name: "flint", targets: ["flint"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
         // Tiny C helpers: CPUID and the SIMD width the build targets. No outside code.
@@ -40,11 +45,22 @@ let package = Package(
         .target(name: "FlintTrain", dependencies: ["Flint", "FlintNN", "FlintOptim", "FlintIO", "FlintData", "CZlib"]),
         // Classic machine learning: scikit-learn-style estimators.
         .target(name: "FlintLearn", dependencies: ["Flint", "FlintIO", "FlintData", "FlintTrain"]),
+        // The inference server: the Open Inference Protocol over Hummingbird, dynamic batching, Prometheus metrics.
+        .target(
+            name: "FlintServe",
+            dependencies: [
+                "Flint", "FlintNN", "FlintTrain",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
         // The command-line tool.
         .executableTarget(
             name: "flint",
             dependencies: [
-                "Flint", "FlintNN", "FlintOptim", "FlintIO", "FlintData", "FlintTrain", "FlintLearn",
+                "Flint", "FlintNN", "FlintOptim", "FlintIO", "FlintData", "FlintTrain", "FlintLearn", "FlintServe",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -71,6 +87,13 @@ let package = Package(
             name: "FlintLearnTests",
             dependencies: ["Flint", "FlintData", "FlintTrain", "FlintLearn", "FlintTestSupport"],
             resources: [.copy("Fixtures")]
+        ),
+        .testTarget(
+            name: "FlintServeTests",
+            dependencies: [
+                "Flint", "FlintNN", "FlintData", "FlintTrain", "FlintServe", "FlintTestSupport",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ]
         ),
         .testTarget(name: "FlintIOTests", dependencies: ["Flint", "FlintNN", "FlintOptim", "FlintIO", "FlintTestSupport"], resources: [.copy("Fixtures")]),
     ]

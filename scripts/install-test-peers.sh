@@ -2,14 +2,16 @@
 # Makes the small virtual environment some tests check Flint's files against (.venv-test/, ignored by git):
 # - `tensorboard` reads the event files FlintIO's TensorBoardWriter writes (Tests/FlintIOTests/TensorBoardTests);
 # - `onnx` and `onnxruntime` check and run the models FlintIO's ONNX exporter writes
-#   (Tests/FlintIOTests/ONNXExportTests, scripts/check_onnx.py).
+#   (Tests/FlintIOTests/ONNXExportTests, scripts/check_onnx.py);
+# - `tritonclient[http]` talks to `flint serve` (Tests/FlintServeTests/TritonClientTests through
+#   scripts/check_tritonclient.py).
 # Checks first and installs only what is missing. Never required: without network the install fails, this
 # script says so and exits 0, and those tests are reported as disabled with the reason.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 venv=.venv-test
 # Python module name, then the pip package that provides it.
-peers=("tensorboard tensorboard" "onnx onnx" "onnxruntime onnxruntime")
+peers=("tensorboard tensorboard" "onnx onnx" "onnxruntime onnxruntime" "tritonclient.http tritonclient[http]" "numpy numpy")
 
 missing=()
 for peer in "${peers[@]}"; do
@@ -24,7 +26,7 @@ done
 if ! [ -x "$venv/bin/python" ]; then
   echo "install-test-peers: creating $venv (once)"
   if ! python3 -m venv "$venv" >/dev/null 2>&1; then
-    echo "install-test-peers: could not create $venv (python3 with venv missing); the TensorBoard and ONNX checks will be skipped"
+    echo "install-test-peers: could not create $venv (python3 with venv missing); the TensorBoard, ONNX and tritonclient checks will be skipped"
     exit 0
   fi
 fi

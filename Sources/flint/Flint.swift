@@ -2,7 +2,7 @@ import ArgumentParser
 
 /// The `flint` command-line tool.
 @main
-struct FlintCommand: ParsableCommand {
+struct FlintCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "flint",
         abstract: "Flint: machine learning in Swift.",
@@ -18,9 +18,10 @@ struct FlintCommand: ParsableCommand {
               flint predict --run runs/digits --input images.npy --output predictions.csv
               flint summary --run runs/digits
               flint export onnx --run runs/digits --out digits.onnx
+              flint serve --models runs --port 8000
             """,
         version: "0.1.0",
         subcommands: [TrainCommand.self, InfoCommand.self, BenchCommand.self, DatasetsCommand.self, EvalCommand.self, PredictCommand.self,
-                      SummaryCommand.self, LearnCommand.self, ExportCommand.self]
+                      SummaryCommand.self, LearnCommand.self, ExportCommand.self, ServeCommand.self]
     )
 }

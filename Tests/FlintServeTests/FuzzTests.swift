@@ -1,0 +1,61 @@
+import Flint
+import FlintServe
+import Foundation
+import Testing
+
+/// SplitMix64: a small seeded generator so every run sends the same bodies.
+struct SplitMix {
+    var state: UInt64
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
+
+@Suite("FlintServe fuzzing")
+struct FuzzTests {
+    /// Deterministic byte-level and token-level mutations of a good body.
+    static func mutate(_ body: [UInt8], generator: inout SplitMix) -> [UInt8] {
+        var bytes = body
+        let tokens: [String] = ["NaN", "-1", "1e999", "null", "true", "\"", "[", "]", "{", "}", ",", ":", "\"shape\"", "\"data\"",
+                                "\"FP64\"", "\"BOOL\"", "[[[[", "0.5", "99999999999"]
+        for _ in 0..<Int(generator.next() % 4 + 1) {
+            let position = bytes.isEmpty ? 0 : Int(generator.next() % UInt64(bytes.count))
+            switch generator.next() % 5 {
+            case 0 where !bytes.isEmpty: bytes.remove(at: position)
+            case 1: bytes.insert(UInt8(truncatingIfNeeded: generator.next()), at: position)
+            case 2 where !bytes.isEmpty: bytes[position] = UInt8(truncatingIfNeeded: generator.next())
+            case 3: bytes.insert(contentsOf: Array(tokens[Int(generator.next() % UInt64(tokens.count))].utf8), at: position)
+            default: bytes = Array(bytes.prefix(position))
+            }
+        }
+        return bytes
+    }
+
+    @Test func thousandsOfMutatedBodiesNeverBreakTheServer() async throws {
+        let good = inferBody([irisRows[0], irisRows[1]], id: "good")
+        let expected = try ServeFixtures.expected("iris", [irisRows[0]])
+        try await ServeFixtures.withServer { client, _ in
+            var generator = SplitMix(state: 2024)
+            var counts: [Int: Int] = [:]
+            for _ in 0..<3000 {
+                let body = String(decoding: Self.mutate(Array(good.utf8), generator: &generator), as: UTF8.self)
+                let answer = try await client.infer("iris", body)
+                counts[answer.status, default: 0] += 1
+                if answer.status != 200 {
+                    #expect(answer.status == 400, "\(body) -> \(answer.status) \(answer.text)")
+                    #expect(!answer.error.isEmpty, "\(body) -> \(answer.text)")
+                }
+            }
+            #expect(counts[400, default: 0] > 1000)
+            let after = try await client.infer("iris", inferBody([irisRows[0]], id: "after"))
+            #expect(after.status == 200)
+            #expect(after.json["id"] as? String == "after")
+            #expect(after.output("class_index")?["data"] as? [Int] == expected.classes)
+            #expect(try await client.call("/v2/health/live").status == 200)
+        }
+    }
+}
