@@ -62,9 +62,20 @@ struct ServeCommandTests {
         var request = URLRequest(url: URL(string: "http://127.0.0.1:\(boundPort)/v2/models/iris/infer")!)
         request.httpMethod = "POST"
         request.httpBody = Data(inferBody([irisRows[0]], id: "in-flight").utf8)
-        // The request waits 800 ms for a batch; SIGTERM arrives meanwhile and must not cut it off.
+        // The request waits 800 ms for a batch; SIGTERM arrives meanwhile and must not cut it off. SIGTERM is
+        // sent only once /metrics shows the request queued: on a loaded machine the client can take longer
+        // than the batch delay to connect, and a connection attempted after SIGTERM is rightly refused.
+        let metricsURL = URL(string: "http://127.0.0.1:\(boundPort)/metrics")!
+        _ = try await URLSession.shared.data(from: metricsURL)
         let inFlight = Task { try await URLSession.shared.data(for: request) }
-        try await Task.sleep(for: .milliseconds(300))
+        var queued = false
+        for _ in 0..<400 where !queued {
+            let (metrics, _) = try await URLSession.shared.data(from: metricsURL)
+            queued = String(decoding: metrics, as: UTF8.self).split(separator: "\n")
+                .contains { $0.hasPrefix("flint_queue_depth") && $0.contains("model=\"iris\"") && !$0.hasSuffix(" 0") && !$0.hasSuffix(" 0.0") }
+            if !queued { try await Task.sleep(for: .milliseconds(5)) }
+        }
+        #expect(queued, "the request never showed in flint_queue_depth")
         kill(process.processIdentifier, SIGTERM)
         let (body, response) = try await inFlight.value
         #expect((response as? HTTPURLResponse)?.statusCode == 200)
