@@ -11,7 +11,10 @@ struct BenchCommand: ParsableCommand {
         discussion: """
             Suites: core (gemm, small-op), nn (mlp-train, mlp-infer-b1, cnn-train, gpt-train),
             data (cnn-train-loader-overhead), learn (learn-ESTIMATOR-DATASET: every FlintLearn
-            estimator's fit time against scikit-learn's on the same rows, with both scores).
+            estimator's fit time against scikit-learn's on the same rows, with both scores), serve
+            (flint serve on loopback under --connections closed-loop keep-alive connections for
+            --seconds: /v2/health/live as the HTTP ceiling, then batch-1 inference on the digits MLP;
+            throughput, p50/p99 latency, errors, and inference's share of the ceiling).
             PyTorch and scikit-learn run from a virtual environment that `scripts/install-peers.sh`
             makes (`make bench` runs it); without it the peer is null, with the reason.
             Example:
@@ -19,10 +22,11 @@ struct BenchCommand: ParsableCommand {
               flint bench nn --json
               flint bench data --json
               flint bench learn --json --only learn-svc-digits
+              flint bench serve --json --seconds 5
             """
     )
 
-    @Argument(help: "The suites to run: core, nn, data, learn.")
+    @Argument(help: "The suites to run: core, nn, data, learn, serve.")
     var suites: [String] = ["core"]
 
     @Flag(name: .long, help: "Print one JSON object per workload.")
@@ -34,21 +38,29 @@ struct BenchCommand: ParsableCommand {
     @Option(name: .long, help: "Seconds to spend measuring each workload on each side.")
     var seconds: Double = 2
 
+    @Option(name: .long, help: "Connections of the serve suite's load generator.")
+    var connections = 64
+
     @Option(name: .long, help: "Measure only the named workloads (repeatable), e.g. --only gpt-train for profiling.")
     var only: [String] = []
 
     func validate() throws {
-        let known = BenchSuite.all.keys.sorted() + ["learn"]
+        let known = BenchSuite.all.keys.sorted() + ["learn", "serve"]
         for suite in suites where !known.contains(suite) {
             throw ValidationError("unknown suite '\(suite)'; choose from: \(known.joined(separator: ", "))")
         }
         guard seconds > 0 else { throw ValidationError("--seconds must be positive") }
+        guard connections > 0 else { throw ValidationError("--connections must be positive") }
     }
 
     func run() throws {
         for suite in suites {
             if suite == "learn" {
                 try runLearn()
+                continue
+            }
+            if suite == "serve" {
+                try ServeBench.run(seconds: seconds, connections: connections, json: json)
                 continue
             }
             let workloads = BenchSuite.all[suite]!.filter { only.isEmpty || only.contains($0.name) }
