@@ -1,34 +1,12 @@
 import Flint
 import FlintIO
 import FlintNN
+import FlintTestSupport
 import Foundation
 import Testing
 
-/// The repository root, for scripts/ and .venv-test/.
-private let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-private let testPython = repositoryRoot.appendingPathComponent(".venv-test/bin/python")
-
-/// Whether .venv-test has onnx and onnxruntime (scripts/install-test-peers.sh, run by `make test`).
-private let onnxRuntimeIsInstalled: Bool = {
-    guard FileManager.default.isExecutableFile(atPath: testPython.path) else { return false }
-    return (try? runProcess(testPython, ["-c", "import onnx, onnxruntime"]).status) == 0
-}()
-
-private let skipReason: Comment = "onnx and onnxruntime are not installed in .venv-test: run scripts/install-test-peers.sh (needs pip and network)"
-
-/// Runs `executable arguments`, returning the exit status and the standard output and error together.
-private func runProcess(_ executable: URL, _ arguments: [String]) throws -> (status: Int32, output: String) {
-    let process = Process()
-    process.executableURL = executable
-    process.arguments = arguments
-    let pipe = Pipe()
-    process.standardOutput = pipe
-    process.standardError = pipe
-    try process.run()
-    let data = pipe.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return (process.terminationStatus, String(decoding: data, as: UTF8.self))
-}
+private let onnxRuntimeIsInstalled = ONNXRuntimeCheck.isAvailable
+private let skipReason = Comment(rawValue: ONNXRuntimeCheck.skipReason)
 
 private func temporaryFolder() throws -> URL {
     let folder = FileManager.default.temporaryDirectory.appendingPathComponent("flint-onnx-\(UUID().uuidString)")
@@ -36,32 +14,16 @@ private func temporaryFolder() throws -> URL {
     return folder
 }
 
-/// A tensor as check_onnx.py reads it.
-private func jsonTensor(_ tensor: Tensor) -> [String: Any] {
-    let dtype: String, data: [Any]
-    switch tensor.dtype {
-    case .int64: (dtype, data) = ("int64", tensor.scalars(as: Int64.self))
-    case .int32: (dtype, data) = ("int32", tensor.scalars(as: Int32.self))
-    case .float64: (dtype, data) = ("float64", tensor.scalars(as: Double.self))
-    default: (dtype, data) = ("float32", tensor.scalars(as: Float.self).map { Double($0) })
-    }
-    return ["shape": tensor.shape, "dtype": dtype, "data": data]
-}
-
-/// Exports `model` with `inputs[0]` as the example, writes Flint's outputs for every input next to the
-/// .onnx file, and has scripts/check_onnx.py check the file and compare onnxruntime with Flint.
-private func expectONNXRuntimeMatches(_ model: Module, inputs: [Tensor], name: String) throws {
+/// Exports `model` with `inputs[0]` as the example, computes Flint's outputs for every input, and has
+/// scripts/check_onnx.py check the file and compare onnxruntime with Flint.
+private func expectONNXRuntimeMatches(_ model: Module, inputs: [Tensor], name: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
     let folder = try temporaryFolder()
     defer { try? FileManager.default.removeItem(at: folder) }
     let modelURL = folder.appendingPathComponent("\(name).onnx")
     try model.exportONNX(to: modelURL, exampleInput: inputs[0])
     model.eval()
-    let cases = inputs.map { input in ["input": jsonTensor(input), "output": jsonTensor(model(input))] }
-    let casesURL = folder.appendingPathComponent("\(name).json")
-    try JSONSerialization.data(withJSONObject: ["cases": cases]).write(to: casesURL)
-    let script = repositoryRoot.appendingPathComponent("scripts/check_onnx.py").path
-    let result = try runProcess(testPython, [script, modelURL.path, casesURL.path])
-    #expect(result.status == 0, "check_onnx.py failed for \(name):\n\(result.output)")
+    let result = try ONNXRuntimeCheck.run(model: modelURL, cases: inputs.map { ($0, model($0)) })
+    #expect(result.status == 0, "check_onnx.py failed for \(name):\n\(result.output)", sourceLocation: sourceLocation)
 }
 
 /// A module ONNX export knows nothing about.
@@ -83,6 +45,31 @@ final class SequenceClassifier: Module, ONNXExportable {
     func exportONNX(_ input: ONNXValue, into graph: ONNXGraphBuilder) throws -> ONNXValue {
         let sequence = try graph.apply(lstm, to: try graph.apply(embedding, to: input, named: "embedding"), named: "lstm")
         return try graph.apply(head, to: graph.select(sequence, axis: 1, index: -1), named: "head")
+    }
+}
+
+/// A Linear projection and a TransformerEncoderLayer run with a fixed attention mask or a causal one,
+/// exported through ``TransformerEncoderLayer/encode(_:into:attentionMask:isCausal:)``.
+final class MaskedEncoder: Module, ONNXExportable {
+    let projection = Linear(6, 16)
+    let encoder: TransformerEncoderLayer
+    let mask: Tensor?
+    let isCausal: Bool
+
+    init(normFirst: Bool, mask: Tensor?, isCausal: Bool) {
+        encoder = TransformerEncoderLayer(modelSize: 16, headCount: 4, feedForwardSize: 24, activation: normFirst ? .gelu : .relu,
+                                          batchFirst: true, normFirst: normFirst)
+        (self.mask, self.isCausal) = (mask, isCausal)
+        super.init()
+    }
+
+    override func forward(_ input: Tensor) -> Tensor {
+        encoder(projection(input), mask: mask, isCausal: isCausal)
+    }
+
+    func exportONNX(_ input: ONNXValue, into graph: ONNXGraphBuilder) throws -> ONNXValue {
+        let projected = try graph.apply(projection, to: input, named: "projection")
+        return try encoder.encode(projected, into: graph, attentionMask: mask, isCausal: isCausal)
     }
 }
 
@@ -148,6 +135,58 @@ private func tokens(batch: Int, length: Int, seed: Int) -> Tensor {
             MultiheadAttention(embedDimension: 16, headCount: 4, batchFirst: true),
             Linear(16, 3))
         try expectONNXRuntimeMatches(model, inputs: [Tensor.randn([2, 5, 6]), Tensor.randn([3, 5, 6])], name: "transformer")
+    }
+
+    @Test(.enabled(if: onnxRuntimeIsInstalled, skipReason))
+    func conv1dMatchesONNXRuntime() throws {
+        Flint.seed(6)
+        // Length 20 -> 20 (padding 2) -> 8 (stride 2, dilation 2, grouped, no bias).
+        let model = Sequential(
+            Conv1d(3, 6, kernelSize: 5, padding: 2), ReLU(),
+            Conv1d(6, 6, kernelSize: 3, stride: 2, dilation: 2, groups: 3, bias: false), Tanh(),
+            Flatten(), Linear(48, 4))
+        try expectONNXRuntimeMatches(model, inputs: [Tensor.randn([2, 3, 20]), Tensor.randn([5, 3, 20])], name: "conv1d")
+    }
+
+    @Test(.enabled(if: onnxRuntimeIsInstalled, skipReason))
+    func upsampleToAFixedSizeAndBilinearMatchesONNXRuntime() throws {
+        Flint.seed(7)
+        let model = Sequential(
+            Conv2d(2, 3, kernelSize: 3, padding: 1),
+            Upsample(size: (11, 13), mode: .bilinear),
+            Upsample(size: (15, 9)),
+            Upsample(scaleFactor: (2, 1.5), mode: .bilinear, alignCorners: true),
+            Upsample(size: (7, 6), mode: .bilinear, alignCorners: true))
+        try expectONNXRuntimeMatches(model, inputs: [Tensor.randn([1, 2, 6, 5]), Tensor.randn([3, 2, 6, 5])], name: "upsample")
+    }
+
+    @Test(.enabled(if: onnxRuntimeIsInstalled, skipReason))
+    func transformerEncoderWithACausalMaskMatchesONNXRuntime() throws {
+        Flint.seed(8)
+        for normFirst in [false, true] {
+            let model = MaskedEncoder(normFirst: normFirst, mask: nil, isCausal: true)
+            try expectONNXRuntimeMatches(model, inputs: [Tensor.randn([2, 5, 6]), Tensor.randn([4, 5, 6])], name: "causal-\(normFirst)")
+        }
+    }
+
+    @Test(.enabled(if: onnxRuntimeIsInstalled, skipReason))
+    func transformerEncoderWithPaddingAndAdditiveMasksMatchesONNXRuntime() throws {
+        Flint.seed(9)
+        // Keys 3 and 4 are padding: -inf in the additive mask, true (blocked) in the boolean one; the
+        // other additive entries are finite biases that change the attention weights.
+        let length = 5
+        let additive = Tensor((0..<(length * length)).map { index -> Float in
+            index % length >= 3 ? -Float.infinity : Float((index * 7) % 5) * 0.3 - 0.6
+        }, shape: [length, length])
+        let blocked = Tensor((0..<(length * length)).map { index in index % length == 4 || index == 6 }, shape: [length, length])
+        for (name, mask) in [("additive", additive), ("boolean", blocked)] {
+            let model = MaskedEncoder(normFirst: name == "boolean", mask: mask, isCausal: false)
+            let batches = [Tensor.randn([2, length, 6]), Tensor.randn([3, length, 6])]
+            // The mask reaches the graph: without it the outputs differ.
+            model.eval()
+            #expect(!isClose(model(batches[0]), model.encoder(model.projection(batches[0])), tolerance: 1e-3), "\(name) mask had no effect")
+            try expectONNXRuntimeMatches(model, inputs: batches, name: "mask-\(name)")
+        }
     }
 
     @Test func unsupportedModuleThrowsAnErrorNamingIt() throws {
