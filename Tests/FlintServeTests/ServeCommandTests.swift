@@ -50,10 +50,26 @@ struct ServeProcess {
     }
 }
 
+/// The outcome of a callback-based URLSession request, read from the test.
+final class Completion: @unchecked Sendable {
+    private let lock = NSLock()
+    private var outcome: (Data?, URLResponse?, Error?)?
+
+    func finish(_ data: Data?, _ response: URLResponse?, _ error: Error?) { lock.withLock { outcome = (data, response, error) } }
+    var isFinished: Bool { lock.withLock { outcome != nil } }
+
+    /// The body and response, or the error (a timeout when it never finished).
+    func result() throws -> (Data, URLResponse?) {
+        guard let outcome = lock.withLock({ outcome }) else { throw ServeError(0, "the in-flight request never finished") }
+        if let error = outcome.2 { throw error }
+        return (outcome.0 ?? Data(), outcome.1)
+    }
+}
+
 @Suite("flint serve command")
 struct ServeCommandTests {
     @Test func servesOverHTTPAndDrainsInFlightRequestsOnSIGTERM() async throws {
-        let server = try await ServeProcess.start(["--max-batch-delay-ms", "800"])
+        let server = try await ServeProcess.start(["--max-batch-delay-ms", "3000"])
         let process = server.process, outputText = server.output, errorText = server.errors
         defer { if process.isRunning { process.terminate() } }
         let boundPort = server.port
@@ -62,14 +78,17 @@ struct ServeCommandTests {
         var request = URLRequest(url: URL(string: "http://127.0.0.1:\(boundPort)/v2/models/iris/infer")!)
         request.httpMethod = "POST"
         request.httpBody = Data(inferBody([irisRows[0]], id: "in-flight").utf8)
-        // The request waits 800 ms for a batch; SIGTERM arrives meanwhile and must not cut it off. SIGTERM is
+        // The request waits 3 s for a batch; SIGTERM arrives meanwhile and must not cut it off. SIGTERM is
         // sent only once /metrics shows the request queued: on a loaded machine the client can take longer
         // than the batch delay to connect, and a connection attempted after SIGTERM is rightly refused.
         let metricsURL = URL(string: "http://127.0.0.1:\(boundPort)/metrics")!
         _ = try await URLSession.shared.data(from: metricsURL)
-        let inFlight = Task { try await URLSession.shared.data(for: request) }
+        // Started by URLSession's own threads, not a Swift task: with every suite running at once the
+        // cooperative pool can be busy for seconds.
+        let inFlight = Completion()
+        URLSession.shared.dataTask(with: request) { data, response, error in inFlight.finish(data, response, error) }.resume()
         var queued = false
-        for _ in 0..<400 where !queued {
+        for _ in 0..<2000 where !queued && !inFlight.isFinished {
             let (metrics, _) = try await URLSession.shared.data(from: metricsURL)
             queued = String(decoding: metrics, as: UTF8.self).split(separator: "\n")
                 .contains { $0.hasPrefix("flint_queue_depth") && $0.contains("model=\"iris\"") && !$0.hasSuffix(" 0") && !$0.hasSuffix(" 0.0") }
@@ -77,7 +96,8 @@ struct ServeCommandTests {
         }
         #expect(queued, "the request never showed in flint_queue_depth")
         kill(process.processIdentifier, SIGTERM)
-        let (body, response) = try await inFlight.value
+        for _ in 0..<3000 where !inFlight.isFinished { try await Task.sleep(for: .milliseconds(10)) }
+        let (body, response) = try inFlight.result()
         #expect((response as? HTTPURLResponse)?.statusCode == 200)
         #expect(String(decoding: body, as: UTF8.self).contains("\"id\":\"in-flight\""))
 

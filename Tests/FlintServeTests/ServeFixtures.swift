@@ -44,14 +44,16 @@ enum ServeFixtures {
         return RunPredictions.predict(model: model, config: config, inputs: try config.modelInputs(features))
     }
 
-    /// Runs `body` against a router-level test server over the fixture repository.
+    /// Runs `body` against a test server over the fixture repository.
+    /// `testing` is `.router` (in-process, the default) or `.live` (a real server on a loopback port).
     static func withServer<Value: Sendable>(_ settings: BatchSettings = BatchSettings(), maxBodyBytes: Int = 1 << 20,
+                                            testing: TestingSetup = .router,
                                             _ body: @Sendable (any TestClientProtocol, InferenceService) async throws -> Value) async throws -> Value {
         let service = InferenceService(repository: repository, settings: settings, maxBodyBytes: maxBodyBytes)
         let router = Router()
         service.addRoutes(to: router)
         let application = Application(router: router)
-        return try await application.test(.router) { client in try await body(client, service) }
+        return try await application.test(testing) { client in try await body(client, service) }
     }
 }
 
