@@ -240,19 +240,17 @@ public struct InferenceRequest: Sendable {
     /// The output names asked for (nil: all).
     public let outputNames: [String]?
 
-    /// Parses a JSON body (JSON5 is accepted, so a client's `NaN` reaches the NaN check and gets a clear error).
+    /// Parses a JSON body (bare `NaN` and `Infinity` are read, so a client sending them gets the finite-number error).
     ///
     /// ```swift
     /// let request = try InferenceRequest.parse(Data(#"{"inputs": [...]}"#.utf8))
     /// ```
     public static func parse(_ body: Data) throws -> InferenceRequest {
-        let decoder = JSONDecoder()
-        decoder.allowsJSON5 = true
         let json: JSONValue
         do {
-            json = try decoder.decode(JSONValue.self, from: body)
+            json = try JSONParser.parse(Array(body))
         } catch {
-            throw ServeError.badRequest("the body is not valid JSON; send an object such as "
+            throw ServeError.badRequest("the body is not valid JSON (\(error)); send an object such as "
                                         + #"{"inputs": [{"name": "input", "shape": [1, 4], "datatype": "FP32", "data": [...]}]}"#)
         }
         guard case .object(let fields) = json else {
