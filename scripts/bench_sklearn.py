@@ -14,13 +14,14 @@ Run by `flint bench learn`; by hand:
 """
 import argparse
 import json
-import time
 
 import numpy as np
 from sklearn import cluster, datasets, decomposition, ensemble, linear_model, naive_bayes, neighbors, svm, tree
 from sklearn.metrics import accuracy_score, adjusted_rand_score, r2_score
 from sklearn.model_selection import KFold, StratifiedKFold
 from sklearn.preprocessing import StandardScaler
+
+from bench_common import best_seconds_per_call
 
 # Flint's catalogue names -> scikit-learn's classes.
 ESTIMATORS = {
@@ -73,27 +74,6 @@ def python_value(text):
     return text
 
 
-def best_seconds_per_fit(seconds, body):
-    body()  # warm-up
-    batch = 1
-    while True:
-        start = time.perf_counter()
-        for _ in range(batch):
-            body()
-        if time.perf_counter() - start > seconds / 10 or batch > 1 << 24:
-            break
-        batch *= 2
-    best = float("inf")
-    deadline = time.perf_counter() + seconds
-    while True:
-        start = time.perf_counter()
-        for _ in range(batch):
-            body()
-        best = min(best, (time.perf_counter() - start) / batch)
-        if time.perf_counter() >= deadline:
-            return best
-
-
 def rows(spec):
     features, targets = LOADERS[spec["dataset"]](return_X_y=True)
     if spec["scaling"] == "standard":
@@ -131,7 +111,7 @@ def measure(spec, seconds):
         def fit():
             holder["model"] = cls(**parameters, **extra).fit(train_x, train_y if supervised else None)
 
-        value = best_seconds_per_fit(seconds / len(job_counts), fit)
+        value = best_seconds_per_call(seconds / len(job_counts), fit, warmup=1)
         if value < best:
             best, best_jobs, model = value, jobs or 1, holder["model"]
     return {"workload": spec["workload"], "value": best, "unit": "s", "threads": best_jobs,

@@ -12,27 +12,7 @@ import time
 
 import torch
 
-
-def best_seconds_per_call(seconds, body, warmup=3):
-    for _ in range(warmup):
-        body()
-    batch = 1
-    while True:
-        start = time.perf_counter()
-        for _ in range(batch):
-            body()
-        if time.perf_counter() - start > seconds / 10 or batch > 1 << 24:
-            break
-        batch *= 2
-    best = float("inf")
-    deadline = time.perf_counter() + seconds
-    while True:
-        start = time.perf_counter()
-        for _ in range(batch):
-            body()
-        best = min(best, (time.perf_counter() - start) / batch)
-        if time.perf_counter() >= deadline:
-            return best
+from bench_common import best_seconds_per_call
 
 
 def gemm(seconds):
