@@ -49,7 +49,7 @@ let package = Package(
         .target(
             name: "FlintServe",
             dependencies: [
-                "Flint", "FlintNN", "FlintTrain",
+                "Flint", "FlintNN", "FlintIO", "FlintTrain",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Prometheus", package: "swift-prometheus"),

@@ -139,9 +139,9 @@ public struct Checkpoint {
 
     private func scalarsJSON() -> String {
         func number(_ value: Double) -> String {
-            value.isFinite ? "\(value)" : HeaderJSONWriter.quoted("\(value)")  // "inf", "-inf", "nan"
+            value.isFinite ? "\(value)" : JSONString.quoted("\(value)")  // "inf", "-inf", "nan"
         }
-        let schedule = scheduleState.keys.sorted().map { "\(HeaderJSONWriter.quoted($0)):\(number(scheduleState[$0]!))" }
+        let schedule = scheduleState.keys.sorted().map { "\(JSONString.quoted($0)):\(number(scheduleState[$0]!))" }
         return "{\"format\":1,\"step\":\(step),\"epoch\":\(epoch),"
             + "\"learning_rates\":[\(learningRates.map(number).joined(separator: ","))],"
             + "\"schedule\":{\(schedule.joined(separator: ","))}}"

@@ -228,10 +228,19 @@ struct HeaderJSONParser {
     }
 }
 
-/// Writes JSON text for safetensors headers and checkpoint metadata.
-enum HeaderJSONWriter {
+/// JSON string literals for the JSON Flint writes by hand (safetensors headers, checkpoint metadata,
+/// metrics logs, prediction files, server responses): one escaping rule everywhere.
+///
+/// ```swift
+/// JSONString.quoted("say \"hi\"\n")   // "\"say \\\"hi\\\"\\n\""
+/// ```
+public enum JSONString {
     /// `text` as a quoted JSON string (quotes, backslashes and control characters escaped).
-    static func quoted(_ text: String) -> String {
+    ///
+    /// ```swift
+    /// let field = "\(JSONString.quoted(name)): \(value)"
+    /// ```
+    public static func quoted(_ text: String) -> String {
         var result = "\""
         for scalar in text.unicodeScalars {
             switch scalar {

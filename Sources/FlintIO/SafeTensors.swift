@@ -90,7 +90,7 @@ public enum SafeTensors {
         let names = tensors.keys.sorted()
         var entries: [String] = []
         if !metadata.isEmpty {
-            let pairs = metadata.keys.sorted().map { "\(HeaderJSONWriter.quoted($0)):\(HeaderJSONWriter.quoted(metadata[$0]!))" }
+            let pairs = metadata.keys.sorted().map { "\(JSONString.quoted($0)):\(JSONString.quoted(metadata[$0]!))" }
             entries.append("\"__metadata__\":{\(pairs.joined(separator: ","))}")
         }
         var offset = 0
@@ -98,7 +98,7 @@ public enum SafeTensors {
             let tensor = tensors[name]!
             let size = tensor.count * tensor.dtype.byteSize
             let shape = tensor.shape.map(String.init).joined(separator: ",")
-            entries.append("\(HeaderJSONWriter.quoted(name)):{\"dtype\":\"\(SafeTensorsDType(tensor.dtype).rawValue)\","
+            entries.append("\(JSONString.quoted(name)):{\"dtype\":\"\(SafeTensorsDType(tensor.dtype).rawValue)\","
                 + "\"shape\":[\(shape)],\"data_offsets\":[\(offset),\(offset + size)]}")
             offset += size
         }

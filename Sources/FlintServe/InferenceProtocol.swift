@@ -1,4 +1,5 @@
 import Flint
+import FlintIO
 import Foundation
 
 /// A tensor datatype of the Open Inference Protocol that Flint serves.
@@ -284,22 +285,6 @@ public struct InferenceRequest: Sendable {
 
 /// JSON text for responses, built by hand so numbers come out exactly and quickly.
 enum JSONText {
-    /// `text` as a JSON string literal.
-    static func string(_ text: String) -> String {
-        var out = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case _ where scalar.value < 0x20: out += String(format: "\\u%04x", scalar.value)
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out + "\""
-    }
 
     /// A number, null when not finite.
     static func number(_ value: Double) -> String { value.isFinite ? "\(value)" : "null" }
@@ -308,11 +293,11 @@ enum JSONText {
     static func numbers(_ values: [Double]) -> String { "[" + values.map(number).joined(separator: ",") + "]" }
 
     /// `{"error": message}`.
-    static func error(_ message: String) -> String { "{\"error\":" + string(message) + "}" }
+    static func error(_ message: String) -> String { "{\"error\":" + JSONString.quoted(message) + "}" }
 
     /// Tensor metadata objects.
     static func metadata(_ tensors: [TensorMetadata]) -> String {
-        "[" + tensors.map { "{\"name\":\(string($0.name)),\"datatype\":\"\($0.datatype.rawValue)\",\"shape\":[\($0.shape.map(String.init).joined(separator: ","))]}" }
+        "[" + tensors.map { "{\"name\":\(JSONString.quoted($0.name)),\"datatype\":\"\($0.datatype.rawValue)\",\"shape\":[\($0.shape.map(String.init).joined(separator: ","))]}" }
             .joined(separator: ",") + "]"
     }
 }

@@ -1,4 +1,5 @@
 import Flint
+import FlintIO
 import Foundation
 import Hummingbird
 import Logging
@@ -64,7 +65,7 @@ public struct InferenceService: Sendable {
         router.get("/v2/health/ready") { _, _ in Self.json(200, "{\"ready\":\(!repository.models.isEmpty)}") }
         router.get("/v2") { _, _ in
             Self.json(200, "{\"name\":\"flint\",\"version\":\"1\",\"extensions\":[],\"models\":"
-                      + "[" + repository.models.keys.sorted().map(JSONText.string).joined(separator: ",") + "]}")
+                      + "[" + repository.models.keys.sorted().map(JSONString.quoted).joined(separator: ",") + "]}")
         }
         router.get("/metrics") { _, _ in
             Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
@@ -104,7 +105,7 @@ public struct InferenceService: Sendable {
         do {
             let model = try find(name, version)
             let versions = repository.models[model.name]!.map(\.version)
-            let body = "{\"name\":\(JSONText.string(model.name)),\"versions\":[\(versions.map(JSONText.string).joined(separator: ","))],"
+            let body = "{\"name\":\(JSONString.quoted(model.name)),\"versions\":[\(versions.map(JSONString.quoted).joined(separator: ","))],"
                 + "\"platform\":\"flint\",\"inputs\":\(JSONText.metadata([model.input])),\"outputs\":\(JSONText.metadata(model.outputs))}"
             return Self.json(200, body)
         } catch {
@@ -115,7 +116,7 @@ public struct InferenceService: Sendable {
     private func modelReady(_ name: String?, _ version: String?) -> Response {
         do {
             let model = try find(name, version)
-            return Self.json(200, "{\"name\":\(JSONText.string(model.name)),\"ready\":true}")
+            return Self.json(200, "{\"name\":\(JSONString.quoted(model.name)),\"ready\":true}")
         } catch {
             return Self.error(error)
         }
@@ -205,8 +206,8 @@ public struct InferenceService: Sendable {
         } else if let values = outputs.values {
             add("value", .fp64, [outputs.rows], JSONText.numbers(values))
         }
-        var body = "{\"model_name\":\(JSONText.string(model.name)),\"model_version\":\(JSONText.string(model.version))"
-        if let id = request.id { body += ",\"id\":\(JSONText.string(id))" }
+        var body = "{\"model_name\":\(JSONString.quoted(model.name)),\"model_version\":\(JSONString.quoted(model.version))"
+        if let id = request.id { body += ",\"id\":\(JSONString.quoted(id))" }
         return body + ",\"outputs\":[" + tensors.joined(separator: ",") + "]}"
     }
 

@@ -110,7 +110,7 @@ public struct MetricsLog: Sendable, Equatable {
         let objects = entries.map { entry -> String in
             let fields = ["\"epoch\": \(entry.epoch)"] + keys.compactMap { key in
                 entry.values[key].map { value in
-                    "\(Self.jsonString(key)): \(value.isFinite ? Self.number(value) : "\"\(Self.number(value))\"")"
+                    "\(JSONString.quoted(key)): \(value.isFinite ? Self.number(value) : "\"\(Self.number(value))\"")"
                 }
             }
             return "  {" + fields.joined(separator: ", ") + "}"
@@ -150,20 +150,4 @@ public struct MetricsLog: Sendable, Equatable {
         return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
 
-    /// A JSON string literal.
-    static func jsonString(_ text: String) -> String {
-        var result = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": result += "\\\""
-            case "\\": result += "\\\\"
-            case "\n": result += "\\n"
-            case "\r": result += "\\r"
-            case "\t": result += "\\t"
-            case _ where scalar.value < 0x20: result += String(format: "\\u%04x", scalar.value)
-            default: result.unicodeScalars.append(scalar)
-            }
-        }
-        return result + "\""
-    }
 }

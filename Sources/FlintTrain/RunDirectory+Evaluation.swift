@@ -154,9 +154,9 @@ public struct RunPredictions: Sendable {
         func number(_ value: Double) -> String { value.isFinite ? "\(value)" : "null" }
         if let classes {
             for (row, predicted) in classes.enumerated() {
-                var object = "{\"row\": \(row), \"class\": \(RunMetricsFile.quoted(classNames[predicted])), \"classIndex\": \(predicted)"
+                var object = "{\"row\": \(row), \"class\": \(JSONString.quoted(classNames[predicted])), \"classIndex\": \(predicted)"
                 if let probabilities {
-                    let entries = zip(classNames, probabilities[row]).map { "\(RunMetricsFile.quoted($0)): \(number($1))" }
+                    let entries = zip(classNames, probabilities[row]).map { "\(JSONString.quoted($0)): \(number($1))" }
                     object += ", \"probabilities\": {\(entries.joined(separator: ", "))}"
                 }
                 objects.append(object + "}")

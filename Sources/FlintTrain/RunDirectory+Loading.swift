@@ -140,17 +140,13 @@ enum RunMetricsFile {
         let splits = metrics.keys.sorted().map { split -> String in
             let values = metrics[split]!.keys.sorted().map { name -> String in
                 let value = metrics[split]![name]!
-                return "\(quoted(name)): " + (value.isFinite ? "\(value)" : "null")
+                return "\(JSONString.quoted(name)): " + (value.isFinite ? "\(value)" : "null")
             }
-            return "  \(quoted(split)): {" + values.joined(separator: ", ") + "}"
+            return "  \(JSONString.quoted(split)): {" + values.joined(separator: ", ") + "}"
         }
         return "{\n" + splits.joined(separator: ",\n") + "\n}\n"
     }
 
-    static func quoted(_ text: String) -> String {
-        let data = try! JSONSerialization.data(withJSONObject: [text], options: [.withoutEscapingSlashes])
-        return String(decoding: data, as: UTF8.self).dropFirst().dropLast().description
-    }
 
     static func parse(_ data: Data, path: String) throws -> RunMetrics {
         guard let object = try? JSONSerialization.jsonObject(with: data), let splits = object as? [String: Any] else {
