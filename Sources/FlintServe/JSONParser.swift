@@ -15,6 +15,7 @@ public struct JSONParser {
         public let offset: Int
         /// What was expected or found.
         public let reason: String
+        /// The reason and the byte offset, e.g. `expected ':' after a key at byte 5`.
         public var description: String { "\(reason) at byte \(offset)" }
     }
 
