@@ -48,17 +48,21 @@ public actor Batcher {
     private struct Pending {
         let id: UInt64
         let features: Tensor
+        /// When the request gets 504 if it is still unanswered.
+        let deadline: ContinuousClock.Instant
         let continuation: CheckedContinuation<ModelOutputs, any Error>
     }
 
+    /// Requests waiting for a batch, in arrival order (so their deadlines are in order too).
     private var queue: [Pending] = []
     private var queuedRows = 0
-    /// Requests taken into the running batch, by id, still waiting for their answer.
-    private var running: Set<UInt64> = []
-    /// Every unanswered request's continuation, queued or running.
-    private var unanswered: [UInt64: CheckedContinuation<ModelOutputs, any Error>] = [:]
+    /// The requests of the batch being computed, in arrival order.
+    private var runningBatch: [Pending] = []
+    /// Requests of the running batch already answered with a 504.
+    private var expiredWhileRunning: Set<UInt64> = []
     private var nextID: UInt64 = 0
     private var loopActive = false
+    private var watchdogActive = false
     private var sleeper: Task<Void, Never>?
 
     /// A batcher for `model`; `metrics` (optional) records batch sizes and queue depth.
@@ -93,15 +97,9 @@ public actor Batcher {
         }
         nextID += 1
         let id = nextID
-        let timeout = settings.timeout
-        let timer = Task { [weak self] in
-            try? await Task.sleep(for: timeout)
-            if !Task.isCancelled { await self?.expire(id) }
-        }
-        defer { timer.cancel() }
+        let deadline = ContinuousClock.now + settings.timeout
         return try await withCheckedThrowingContinuation { continuation in
-            queue.append(Pending(id: id, features: features, continuation: continuation))
-            unanswered[id] = continuation
+            queue.append(Pending(id: id, features: features, deadline: deadline, continuation: continuation))
             queuedRows += features.shape[0]
             metrics?.setQueueDepth(model: model.name, queue.count)
             if queuedRows >= settings.maxBatchSize { sleeper?.cancel() }
@@ -109,21 +107,49 @@ public actor Batcher {
                 loopActive = true
                 Task { await self.runLoop() }
             }
+            if !watchdogActive {
+                watchdogActive = true
+                Task { await self.watchDeadlines() }
+            }
         }
     }
 
-    /// Answers request `id` with a 504 if it has not been answered yet.
-    private func expire(_ id: UInt64) {
-        guard let continuation = unanswered.removeValue(forKey: id) else { return }
-        if let index = queue.firstIndex(where: { $0.id == id }) {
-            queuedRows -= queue[index].features.shape[0]
-            queue.remove(at: index)
-            metrics?.setQueueDepth(model: model.name, queue.count)
+    /// One task per batcher, alive while requests are unanswered, instead of a timer per request:
+    /// it sleeps until the oldest unanswered request's deadline and answers the overdue ones 504.
+    private func watchDeadlines() async {
+        while let deadline = oldestDeadline() {
+            try? await Task.sleep(until: deadline, clock: .continuous)
+            expireOverdue(now: .now)
         }
-        running.remove(id)
+        watchdogActive = false
+    }
+
+    /// The deadline of the oldest unanswered request (deadlines follow arrival order).
+    private func oldestDeadline() -> ContinuousClock.Instant? {
+        let running = runningBatch.first { !expiredWhileRunning.contains($0.id) }?.deadline
+        switch (running, queue.first?.deadline) {
+        case let (running?, queued?): return min(running, queued)
+        case let (running, queued): return running ?? queued
+        }
+    }
+
+    /// Answers every request whose deadline has passed with a 504.
+    private func expireOverdue(now: ContinuousClock.Instant) {
         let milliseconds = settings.timeout.components.seconds * 1000 + settings.timeout.components.attoseconds / 1_000_000_000_000_000
-        continuation.resume(throwing: ServeError(504, "model '\(model.name)' did not answer within \(milliseconds) ms (the --timeout-ms limit); "
-                                                 + "retry, or raise the limit"))
+        let timedOut = ServeError(504, "model '\(model.name)' did not answer within \(milliseconds) ms (the --timeout-ms limit); "
+                                  + "retry, or raise the limit")
+        for pending in runningBatch where pending.deadline <= now && !expiredWhileRunning.contains(pending.id) {
+            expiredWhileRunning.insert(pending.id)
+            pending.continuation.resume(throwing: timedOut)
+        }
+        var expiredQueued = false
+        while let first = queue.first, first.deadline <= now {
+            queue.removeFirst()
+            queuedRows -= first.features.shape[0]
+            first.continuation.resume(throwing: timedOut)
+            expiredQueued = true
+        }
+        if expiredQueued { metrics?.setQueueDepth(model: model.name, queue.count) }
     }
 
     private func runLoop() async {
@@ -135,20 +161,21 @@ public actor Batcher {
                 await wait.value
                 sleeper = nil
             }
-            let batch = takeBatch()
-            guard !batch.isEmpty else { continue }
+            runningBatch = takeBatch()
+            guard !runningBatch.isEmpty else { continue }
             let model = self.model
-            let result: Result<ModelOutputs, any Error> = await Self.run(model: model, batch: batch.map(\.features))
-            metrics?.recordBatch(model: model.name, rows: batch.reduce(0) { $0 + $1.features.shape[0] })
+            let result: Result<ModelOutputs, any Error> = await Self.run(model: model, batch: runningBatch.map(\.features))
+            metrics?.recordBatch(model: model.name, rows: runningBatch.reduce(0) { $0 + $1.features.shape[0] })
             var start = 0
-            for pending in batch {
+            for pending in runningBatch {
                 let rows = pending.features.shape[0]
-                running.remove(pending.id)
-                if let continuation = unanswered.removeValue(forKey: pending.id) {
-                    continuation.resume(with: result.map { $0.slice(start..<(start + rows)) })
+                if !expiredWhileRunning.contains(pending.id) {
+                    pending.continuation.resume(with: result.map { $0.slice(start..<(start + rows)) })
                 }
                 start += rows
             }
+            runningBatch = []
+            expiredWhileRunning.removeAll(keepingCapacity: true)
         }
         loopActive = false
     }
@@ -161,7 +188,6 @@ public actor Batcher {
             queue.removeFirst()
             rows += first.features.shape[0]
             batch.append(first)
-            running.insert(first.id)
         }
         queuedRows -= rows
         metrics?.setQueueDepth(model: model.name, queue.count)

@@ -289,9 +289,6 @@ enum JSONText {
     /// A number, null when not finite.
     static func number(_ value: Double) -> String { value.isFinite ? "\(value)" : "null" }
 
-    /// An array of numbers.
-    static func numbers(_ values: [Double]) -> String { "[" + values.map(number).joined(separator: ",") + "]" }
-
     /// `{"error": message}`.
     static func error(_ message: String) -> String { "{\"error\":" + JSONString.quoted(message) + "}" }
 

@@ -122,11 +122,42 @@ public struct JSONParser {
             guard isNumberByte else { break }
             position += 1
         }
+        if let value = Self.shortDecimal(bytes[start..<position]) { return value }
         guard position > start, let value = Double(String(decoding: bytes[start..<position], as: UTF8.self)) else {
             position = start
             throw error("expected a value (object, array, string, number, true, false or null)")
         }
         return value
+    }
+
+    /// Powers of ten that a `Double` holds exactly.
+    private static let exactPowersOfTen: [Double] = (0...22).map { exponent in (0..<exponent).reduce(1.0) { value, _ in value * 10 } }
+
+    /// `-?digits(.digits)?` with at most 15 digits, converted without building a `String` (the common
+    /// case: pixel values, features). Both the digits as an integer and the power of ten are exact
+    /// doubles, so one correctly rounded division gives the same double as `strtod` (Clinger's fast
+    /// path). Anything else (exponents, longer numbers) returns nil and goes through `Double(String)`.
+    private static func shortDecimal(_ token: ArraySlice<UInt8>) -> Double? {
+        var index = token.startIndex
+        let negative = index < token.endIndex && token[index] == UInt8(ascii: "-")
+        if negative { index += 1 }
+        var digits: Int64 = 0, digitCount = 0, fractionDigits = 0, seenPoint = false, integerDigits = 0
+        while index < token.endIndex {
+            let byte = token[index]
+            if byte == UInt8(ascii: "."), !seenPoint {
+                seenPoint = true
+            } else if byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") {
+                digits = digits * 10 + Int64(byte - UInt8(ascii: "0"))
+                digitCount += 1
+                if seenPoint { fractionDigits += 1 } else { integerDigits += 1 }
+            } else {
+                return nil
+            }
+            index += 1
+        }
+        guard integerDigits > 0, !seenPoint || fractionDigits > 0, digitCount <= 15 else { return nil }
+        let magnitude = Double(digits) / exactPowersOfTen[fractionDigits]
+        return negative ? -magnitude : magnitude
     }
 
     private mutating func string() throws -> String {

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Flint
 import FlintServe
 import Foundation
 import Logging
@@ -49,6 +50,13 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .long, help: "The time a request may take before 504, in milliseconds.")
     var timeoutMs = 30_000
 
+    @Option(name: .long, help: """
+        Threads one forward pass may use (Flint.threadCount). Default 1: under load every core is busy answering \
+        requests, and a kernel's idle threads spinning between batches take cycles from them; raise it when one batch \
+        takes milliseconds (large models, large batches).
+        """)
+    var threads = 1
+
     @Option(name: .long, help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel = "info"
 
@@ -58,6 +66,7 @@ struct ServeCommand: AsyncParsableCommand {
         guard maxBatchDelayMs >= 0, maxBatchDelayMs.isFinite else { throw ValidationError("--max-batch-delay-ms must be 0 or more") }
         guard maxQueue > 0 else { throw ValidationError("--max-queue must be positive, got \(maxQueue)") }
         guard maxBodyBytes > 0 else { throw ValidationError("--max-body-bytes must be positive, got \(maxBodyBytes)") }
+        guard threads > 0 else { throw ValidationError("--threads must be positive, got \(threads)") }
         guard timeoutMs > 0 else { throw ValidationError("--timeout-ms must be positive, got \(timeoutMs)") }
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: models, isDirectory: &isDirectory), isDirectory.boolValue else {
@@ -75,6 +84,7 @@ struct ServeCommand: AsyncParsableCommand {
             handler.logLevel = level
             return handler
         }
+        Flint.threadCount = threads
         let batch = BatchSettings(maxBatchSize: maxBatchSize, maxBatchDelay: .microseconds(Int64(maxBatchDelayMs * 1000)), maxQueue: maxQueue,
                                   timeout: .milliseconds(timeoutMs))
         let configuration = ServerConfiguration(modelsDirectory: URL(fileURLWithPath: models), host: host, port: port, batch: batch,

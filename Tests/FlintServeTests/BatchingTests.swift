@@ -1,3 +1,4 @@
+import Flint
 import FlintServe
 import Foundation
 import Testing
@@ -55,5 +56,41 @@ struct BatchingTests {
             #expect(answer.error.contains("did not answer within 50 ms"))
             #expect(service.metrics.text().contains("flint_requests_total{model=\"iris\",status=\"504\"} 1"))
         }
+    }
+
+    /// Deadlines that pass at once: every request is answered exactly once, with its rows or a 504,
+    /// whether its deadline passes while it is queued or while its batch runs (a second answer to one
+    /// request would stop the process), and the batcher keeps serving afterwards.
+    @Test func deadlinesPassingInTheQueueOrInARunningBatchAnswerEachRequestOnce() async throws {
+        let model = try #require(ServeFixtures.repository.model(named: "digits", version: nil))
+        let hurried = Batcher(model: model, settings: BatchSettings(maxBatchSize: 4, maxBatchDelay: .zero, maxQueue: 512, timeout: .nanoseconds(1)))
+        let image = Tensor((0..<64).map { Double($0 % 17) }, shape: [1, 64])
+        let statuses = await withTaskGroup(of: Int.self) { group in
+            for _ in 0..<300 {
+                group.addTask {
+                    do {
+                        _ = try await hurried.submit(features: image)
+                        return 200
+                    } catch let error as ServeError {
+                        return error.status
+                    } catch {
+                        return 500
+                    }
+                }
+            }
+            return await group.reduce(into: [Int]()) { $0.append($1) }
+        }
+        #expect(statuses.count == 300)
+        #expect(statuses.allSatisfy { $0 == 200 || $0 == 504 }, "\(Set(statuses))")
+        #expect(statuses.contains(504))
+        // One more request after the storm is still answered (rows or 504, never a hang).
+        let late: Int
+        do {
+            late = try await hurried.submit(features: image).rows
+        } catch let error as ServeError {
+            late = error.status
+        }
+        #expect(late == 1 || late == 504)
+        #expect(await hurried.queueDepth == 0)
     }
 }

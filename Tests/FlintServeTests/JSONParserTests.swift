@@ -22,6 +22,29 @@ import Testing
         #expect(notANumber.isNaN && positive == .infinity && negative == -.infinity)
     }
 
+    /// Short decimals skip `strtod`; the doubles must be the very ones `Double(String)` gives, for
+    /// integers, fractions, negatives, zeros and the 15-digit edge, and longer numbers take the slow path.
+    @Test func numbersEqualDoubleParsingBitForBit() throws {
+        var generator = SystemRandomNumberGenerator()
+        var texts = ["0", "-0", "7", "007", "0.1", "-0.5", "123456789012345", "1234567890123456", "0.000000000000001",
+                     "99999999999999.9", "1.7976931348623157e308", "4.9e-324", "3.", "16", "255.0", "-12.75"]
+        for _ in 0..<2000 {
+            let digits = (0..<Int.random(in: 1...17, using: &generator)).map { _ in String(Int.random(in: 0...9, using: &generator)) }.joined()
+            let point = Int.random(in: 0...digits.count, using: &generator)
+            let sign = Bool.random(using: &generator) ? "-" : ""
+            texts.append(point == 0 || point == digits.count ? sign + digits
+                         : sign + digits.prefix(point) + "." + digits.dropFirst(point))
+        }
+        for text in texts {
+            guard let expected = Double(text) else { continue }
+            guard case .number(let value) = try JSONParser.parse(Array(text.utf8)) else {
+                Issue.record("\(text) was not read as a number")
+                continue
+            }
+            #expect(value.bitPattern == expected.bitPattern, "\(text): \(value) against \(expected)")
+        }
+    }
+
     @Test func malformedTextSaysWhereAndWhat() {
         let cases = [("{\"a\" 1}", "expected ':' after a key at byte 5"), ("[1, 2", "unexpected end of the body inside an array at byte 5"),
                      ("\"abc", "a string that never ends"), ("[01x]", "expected ',' or ']' in an array at byte 3"),
