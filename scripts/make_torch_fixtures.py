@@ -254,6 +254,10 @@ CASES = {
     "matmul_sliced_operand": ([N(6, 4), N(4, 6)], lambda a, b: a[::2] @ b[:, 1::2]),
     "dot": ([N(5), N(5)], lambda a, b: torch.dot(a, b)),
     "outer": ([N(3), N(4)], lambda a, b: torch.outer(a, b)),
+    "linear": ([N(3, 4), N(5, 4), N(5)], lambda x, w, b: F.linear(x, w, b)),
+    "linear_no_bias_batched": ([N(2, 3, 4), N(5, 4)], lambda x, w: F.linear(x, w)),
+    "linear_one_row": ([N(1, 37), N(13, 37), N(13)], lambda x, w, b: F.linear(x, w, b)),
+    "linear_vector": ([N(6), N(3, 6), N(3)], lambda x, w, b: F.linear(x, w, b)),
 
     # Views.
     "reshape": ([N(2, 6)], lambda a: a.reshape(3, 4)),

@@ -35,6 +35,50 @@ extension Tensor {
     }
 }
 
+extension Tensor {
+    /// A linear layer's affine map, `self.matmul(weight.transposed()) + bias`, as PyTorch's
+    /// `torch.nn.functional.linear`: `self` is `[..., in]`, `weight` `[out, in]`, `bias` `[out]`.
+    ///
+    /// One float32 row outside gradient recording (batch-1 inference) takes a fused
+    /// matrix-vector kernel that adds the bias in the same pass and splits the rows of `weight`
+    /// over Flint's threads; everything else is the matrix product and the bias addition, recorded
+    /// for backward as those two operations.
+    ///
+    /// ```swift
+    /// let x = Tensor.randn([1, 784]), w = Tensor.randn([512, 784]), b = Tensor.zeros([512])
+    /// let y = withoutGradients { x.linear(weight: w, bias: b) }   // shape [1, 512]
+    /// ```
+    public func linear(weight: Tensor, bias: Tensor? = nil) -> Tensor {
+        precondition(weight.rank == 2, "linear: the weight must be [out, in], got shape \(describeShape(weight.shape))")
+        if let bias {
+            precondition(bias.shape == [weight.shape[0]],
+                         "linear: the bias must be [\(weight.shape[0])] for a weight of shape \(describeShape(weight.shape)), got \(describeShape(bias.shape))")
+        }
+        if let row = fusedLinearRow(weight: weight, bias: bias) { return row }
+        let product = matmul(weight.transposed())
+        return bias.map { product + $0 } ?? product
+    }
+
+    /// ``linear(weight:bias:)`` of a single contiguous float32 row when nothing is recorded, or nil.
+    private func fusedLinearRow(weight: Tensor, bias: Tensor?) -> Tensor? {
+        let rows = weight.shape[0], columns = weight.shape[1]
+        guard dtype == .float32, weight.dtype == .float32, bias?.dtype ?? .float32 == .float32, rank >= 1,
+              rows > 0, columns > 0, shape[rank - 1] == columns, count == columns,
+              isContiguous, weight.isContiguous, bias?.isContiguous ?? true else { return nil }
+        if GradientMode.isEnabled && (impl.requiresGrad || weight.impl.requiresGrad || bias?.impl.requiresGrad == true) { return nil }
+        let output = Tensor(uninitializedShape: Array(shape.dropLast()) + [rows], dtype: .float32)
+        let input = UnsafePointer(pointer(as: Float.self)), weights = UnsafePointer(weight.pointer(as: Float.self))
+        let biasValues = bias.map { UnsafePointer($0.pointer(as: Float.self)) }
+        let out = output.pointer(as: Float.self)
+        withExtendedLifetime((self, weight, bias)) {
+            parallelChunks(rows, costPerItem: columns) { range in
+                matrixVectorRowsFloat(weight: weights, columns: columns, input: input, bias: biasValues, output: out, rows: range)
+            }
+        }
+        return output
+    }
+}
+
 /// How a matrix operand is handed to GEMM without copying: row-major with a leading dimension,
 /// or transposed.
 private struct MatrixOperand {

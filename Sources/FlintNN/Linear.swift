@@ -38,8 +38,7 @@ public final class Linear: Module {
     public override func forward(_ input: Tensor) -> Tensor {
         precondition(input.rank >= 1 && input.shape[input.rank - 1] == inputFeatures,
                      "Linear(\(inputFeatures) => \(outputFeatures)): the input's last dimension must be \(inputFeatures), got shape \(input.shape)")
-        let product = input.matmul(weight.value.transposed())
-        return bias.map { product + $0.value } ?? product
+        return input.linear(weight: weight.value, bias: bias?.value)
     }
 
     /// `Linear(in => out)`.

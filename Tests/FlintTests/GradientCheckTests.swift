@@ -291,6 +291,15 @@ struct GradientCheckTests {
         expectGradients([data.values([3]), data.values([4])], "outer") { $0[0].outer($0[1]) }
     }
 
+    @Test("linear: with and without bias, one row, a vector, a batch")
+    func linear() {
+        let data = TestData(seed: 31)
+        expectGradients([data.values([3, 4]), data.values([5, 4]), data.values([5])], "linear") { $0[0].linear(weight: $0[1], bias: $0[2]) }
+        expectGradients([data.values([1, 7]), data.values([3, 7]), data.values([3])], "linear one row") { $0[0].linear(weight: $0[1], bias: $0[2]) }
+        expectGradients([data.values([4]), data.values([2, 4])], "linear vector, no bias") { $0[0].linear(weight: $0[1]) }
+        expectGradients([data.values([2, 3, 4]), data.values([5, 4])], "linear batch") { $0[0].linear(weight: $0[1]) }
+    }
+
     @Test("scatterAdd into the tensor and from the source, including a source larger than the index")
     func scatterAdd() {
         let data = TestData(seed: 14)

@@ -135,6 +135,10 @@ let torchFixtureOperations: [String: @Sendable ([Tensor]) throws -> [Tensor]] = 
     "matmul_vector_matrix": { x in [x[0].matmul(x[1])] },
     "matmul_batch_vector": { x in [x[0].matmul(x[1])] },
     "matmul_vector_batch": { x in [x[0].matmul(x[1])] },
+    "linear": { x in [x[0].linear(weight: x[1], bias: x[2])] },
+    "linear_no_bias_batched": { x in [x[0].linear(weight: x[1])] },
+    "linear_one_row": { x in [x[0].linear(weight: x[1], bias: x[2])] },
+    "linear_vector": { x in [x[0].linear(weight: x[1], bias: x[2])] },
     "matmul_transposed_operands": { x in [x[0].transposed().matmul(x[1].transposed())] },
     "matmul_sliced_operand": { x in
         [x[0][stride(from: 0, to: 6, by: 2)].matmul(x[1][TensorIndex.all, TensorIndex.range(1, nil, step: 2)])]
