@@ -68,6 +68,19 @@ final class Completion: @unchecked Sendable {
 
 @Suite("flint serve command")
 struct ServeCommandTests {
+    /// Settings out of range stop `flint serve` before it binds a port, with one line naming the option.
+    @Test func badSettingsAreRefusedWithTheOptionNamed() throws {
+        let bundle = URL(fileURLWithPath: ProcessInfo.processInfo.arguments[0])
+        let cases: [([String], String)] = [(["--threads", "0"], "--threads must be positive, got 0"),
+                                           (["--max-batch-size", "0"], "--max-batch-size must be positive, got 0"),
+                                           (["--timeout-ms=-5"], "--timeout-ms must be positive, got -5")]
+        for (arguments, message) in cases {
+            let result = try FlintCommandLine.run(["serve", "--models", ServeFixtures.directory.path, "--port", "0"] + arguments, near: bundle)
+            #expect(result.status != 0, "\(arguments)")
+            #expect(result.error.contains(message), "\(arguments): \(result.error)")
+        }
+    }
+
     @Test func servesOverHTTPAndDrainsInFlightRequestsOnSIGTERM() async throws {
         let server = try await ServeProcess.start(["--max-batch-delay-ms", "3000"])
         let process = server.process, outputText = server.output, errorText = server.errors
