@@ -147,15 +147,16 @@ public struct JSONParser {
             if byte == UInt8(ascii: "."), !seenPoint {
                 seenPoint = true
             } else if byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") {
-                digits = digits * 10 + Int64(byte - UInt8(ascii: "0"))
                 digitCount += 1
+                if digitCount > 15 { return nil }   // before the product could overflow
+                digits = digits * 10 + Int64(byte - UInt8(ascii: "0"))
                 if seenPoint { fractionDigits += 1 } else { integerDigits += 1 }
             } else {
                 return nil
             }
             index += 1
         }
-        guard integerDigits > 0, !seenPoint || fractionDigits > 0, digitCount <= 15 else { return nil }
+        guard integerDigits > 0, !seenPoint || fractionDigits > 0 else { return nil }
         let magnitude = Double(digits) / exactPowersOfTen[fractionDigits]
         return negative ? -magnitude : magnitude
     }
