@@ -1,5 +1,6 @@
 import Flint
 import FlintIO
+import FlintTestSupport
 import Foundation
 import Testing
 
@@ -72,18 +73,6 @@ struct MalformedCase: CustomStringConvertible, Sendable {
 
 extension Data {
     func replacing(byte: UInt8, with replacement: UInt8) -> Data { Data(map { $0 == byte ? replacement : $0 }) }
-}
-
-/// SplitMix64: a small seeded generator so the mutation test is the same on every run.
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
 }
 
 @Suite struct SafeTensorsValidationTests {

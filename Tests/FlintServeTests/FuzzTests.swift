@@ -1,24 +1,13 @@
 import Flint
 import FlintServe
+import FlintTestSupport
 import Foundation
 import Testing
-
-/// SplitMix64: a small seeded generator so every run sends the same bodies.
-struct SplitMix {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
 
 @Suite("FlintServe fuzzing")
 struct FuzzTests {
     /// Deterministic byte-level and token-level mutations of a good body.
-    static func mutate(_ body: [UInt8], generator: inout SplitMix) -> [UInt8] {
+    static func mutate(_ body: [UInt8], generator: inout SplitMix64) -> [UInt8] {
         var bytes = body
         let tokens: [String] = ["NaN", "-1", "1e999", "null", "true", "\"", "[", "]", "{", "}", ",", ":", "\"shape\"", "\"data\"",
                                 "\"FP64\"", "\"BOOL\"", "[[[[", "0.5", "99999999999"]
@@ -40,7 +29,7 @@ struct FuzzTests {
         let expected = try ServeFixtures.expected("iris", [irisRows[0]])
         // Over a real loopback connection, so the HTTP layer sees every mutated body too.
         try await ServeFixtures.withServer(testing: .live) { client, _ in
-            var generator = SplitMix(state: 2024)
+            var generator = SplitMix64(state: 2024)
             var counts: [Int: Int] = [:]
             for _ in 0..<3000 {
                 let body = String(decoding: Self.mutate(Array(good.utf8), generator: &generator), as: UTF8.self)
