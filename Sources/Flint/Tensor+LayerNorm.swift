@@ -92,10 +92,19 @@ func layerNormBackward(_ input: Tensor, weight: Tensor?, bias: Tensor?, mean: Te
                                           scale: scale, mean: means[row], inverse: inverse[row])
             }
         }
+        // The parameter gradients sum over rows; split by blocks of columns so both threads work
+        // (serial, this pass was 1.3% of a transformer's step) and each column keeps its row order.
         let dWeight = weightGradient.pointer(as: Float.self), dBias = biasGradient.pointer(as: Float.self)
-        for row in 0..<rows {
-            layerNormParameterGradientRowFloat(x + row * length, dy + row * length, length: length, mean: means[row],
-                                               inverse: inverse[row], weightGradient: dWeight, biasGradient: dBias)
+        let blockWidth = 64
+        parallelChunks((length + blockWidth - 1) / blockWidth, costPerItem: rows * blockWidth * 3) { blocks in
+            for block in blocks {
+                let start = block * blockWidth, width = Swift.min(blockWidth, length - start)
+                for row in 0..<rows {
+                    layerNormParameterGradientRowFloat(x + row * length + start, dy + row * length + start, length: width,
+                                                       mean: means[row], inverse: inverse[row],
+                                                       weightGradient: dWeight + start, biasGradient: dBias + start)
+                }
+            }
         }
     }
     func run<T: FloatElement>(_ type: T.Type) {

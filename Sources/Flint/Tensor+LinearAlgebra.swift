@@ -41,8 +41,10 @@ extension Tensor {
     ///
     /// One float32 row outside gradient recording (batch-1 inference) takes a fused
     /// matrix-vector kernel that adds the bias in the same pass and splits the rows of `weight`
-    /// over Flint's threads; everything else is the matrix product and the bias addition, recorded
-    /// for backward as those two operations.
+    /// over Flint's threads. Otherwise the product starts from the bias: every output row is set to
+    /// the bias and the matrix product is accumulated onto it (GEMM with beta 1), which saves the
+    /// separate addition pass and its buffer (and the pass that zeroes the output before a product);
+    /// the backward pass is one record with the three gradients.
     ///
     /// ```swift
     /// let x = Tensor.randn([1, 784]), w = Tensor.randn([512, 784]), b = Tensor.zeros([512])
@@ -55,8 +57,12 @@ extension Tensor {
                          "linear: the bias must be [\(weight.shape[0])] for a weight of shape \(describeShape(weight.shape)), got \(describeShape(bias.shape))")
         }
         if let row = fusedLinearRow(weight: weight, bias: bias) { return row }
-        let product = matmul(weight.transposed())
-        return bias.map { product + $0 } ?? product
+        guard let bias, bias.dtype == dtype, weight.dtype == dtype, dtype.isFloatingPoint else {
+            let product = matmul(weight.transposed())
+            return bias.map { product + $0 } ?? product
+        }
+        let output = matmulKernel(self, weight.transposed(), rowAddend: bias)
+        return recordGradient(output, inputs: [self, weight, bias]) { .linear(self, weight: weight, bias: bias) }
     }
 
     /// ``linear(weight:bias:)`` of a single contiguous float32 row when nothing is recorded, or nil.
@@ -108,8 +114,9 @@ private struct MatrixOperand {
     }
 }
 
-/// The forward matrix product (no recording).
-func matmulKernel(_ a: Tensor, _ b: Tensor, forceBuiltin: Bool = false) -> Tensor {
+/// The forward matrix product (no recording); with `rowAddend` (a vector as long as the output's
+/// last axis, same dtype), that vector is added to every output row as the product's starting value.
+func matmulKernel(_ a: Tensor, _ b: Tensor, forceBuiltin: Bool = false, rowAddend: Tensor? = nil) -> Tensor {
     precondition(a.rank >= 1 && b.rank >= 1,
                  "matmul: needs tensors of rank 1 or more, got shapes \(describeShape(a.shape)) and \(describeShape(b.shape))")
     precondition(a.dtype == b.dtype,
@@ -137,14 +144,20 @@ func matmulKernel(_ a: Tensor, _ b: Tensor, forceBuiltin: Bool = false) -> Tenso
     let leftOperand = MatrixOperand(leftBatch)
     let rightOperand = MatrixOperand(rightBatch)
     let batchCount = batchShape.reduce(1, *)
+    if let rowAddend {
+        precondition(rowAddend.shape == [m] && rowAddend.dtype == a.dtype,
+                     "matmul: a row addend must be [\(m)] \(a.dtype), got \(describeShape(rowAddend.shape)) \(rowAddend.dtype)")
+        fillRows(of: output, rowCount: batchCount * rows, with: contiguousData(rowAddend))
+    }
+    let beta: Double = rowAddend == nil ? 0 : 1
     let leftBatchStrides = Array(leftOperand.tensor.strides.dropLast(2))
     let rightBatchStrides = Array(rightOperand.tensor.strides.dropLast(2))
-    // One product per batch entry. Small products (which OpenBLAS runs on one thread) are spread
-    // over Flint's threads; large ones run in turn, each threaded by OpenBLAS.
-    let isSmall = rows * m * k < GEMM.smallProductWork
+    // One product per batch entry. A batch of small products is spread over Flint's threads, each
+    // product on one thread; larger ones run in turn, each split over the threads by GEMM.
+    let spreadBatch = batchCount > 1 && rows * m * k < GEMM.batchedProductWork
     let outputAddress = UncheckedSendableBox(output)
-    parallelChunks(isSmall ? batchCount : 1, costPerItem: rows * m * k) { chunk in
-        for batch in (isSmall ? chunk : 0..<batchCount) {
+    parallelChunks(spreadBatch ? batchCount : 1, costPerItem: rows * m * k) { chunk in
+        for batch in (spreadBatch ? chunk : 0..<batchCount) {
             var remainder = batch
             var leftOffset = 0, rightOffset = 0
             for axis in stride(from: batchShape.count - 1, through: 0, by: -1) {
@@ -159,16 +172,30 @@ func matmulKernel(_ a: Tensor, _ b: Tensor, forceBuiltin: Bool = false) -> Tenso
                 GEMM.multiply(transposeA: leftOperand.transposed, transposeB: rightOperand.transposed, m: rows, n: m, k: k,
                               alpha: Float(1), a: leftOperand.tensor.pointer(as: Float.self) + leftOffset, lda: leftOperand.leadingDimension,
                               b: rightOperand.tensor.pointer(as: Float.self) + rightOffset, ldb: rightOperand.leadingDimension,
-                              beta: 0, c: outputAddress.value.pointer(as: Float.self) + outputOffset, ldc: m,
-                              forceBuiltin: forceBuiltin)
+                              beta: Float(beta), c: outputAddress.value.pointer(as: Float.self) + outputOffset, ldc: m,
+                              forceBuiltin: forceBuiltin, onCallingThread: spreadBatch)
             default:
                 GEMM.multiply(transposeA: leftOperand.transposed, transposeB: rightOperand.transposed, m: rows, n: m, k: k,
                               alpha: Double(1), a: leftOperand.tensor.pointer(as: Double.self) + leftOffset, lda: leftOperand.leadingDimension,
                               b: rightOperand.tensor.pointer(as: Double.self) + rightOffset, ldb: rightOperand.leadingDimension,
-                              beta: 0, c: outputAddress.value.pointer(as: Double.self) + outputOffset, ldc: m,
-                              forceBuiltin: forceBuiltin)
+                              beta: beta, c: outputAddress.value.pointer(as: Double.self) + outputOffset, ldc: m,
+                              forceBuiltin: forceBuiltin, onCallingThread: spreadBatch)
             }
         }
     }
     return output.reshaped(resultShape)
+}
+
+/// Copies the contiguous vector `row` into each of the first `rowCount` rows of the contiguous
+/// float `output` (rows as long as `row`), split over Flint's threads.
+private func fillRows(of output: Tensor, rowCount: Int, with row: Tensor) {
+    let rowBytes = row.count * row.dtype.byteSize
+    let isSingle = row.dtype == .float32
+    let destination = isSingle ? UnsafeMutableRawPointer(output.pointer(as: Float.self)) : UnsafeMutableRawPointer(output.pointer(as: Double.self))
+    let source = isSingle ? UnsafeRawPointer(row.pointer(as: Float.self)) : UnsafeRawPointer(row.pointer(as: Double.self))
+    withExtendedLifetime(row) {
+        parallelChunks(rowCount, costPerItem: row.count) { rows in
+            for index in rows { (destination + index * rowBytes).copyMemory(from: source, byteCount: rowBytes) }
+        }
+    }
 }

@@ -86,8 +86,7 @@ public final class MultiheadAttention: Module {
         let weights = inProjWeight.value.chunked(3, axis: 0)
         let biases = inProjBias.map { $0.value.chunked(3, axis: 0) }
         func project(_ x: Tensor, _ index: Int, length: Int) -> Tensor {
-            var projected = x.matmul(weights[index].transposed())
-            if let biases { projected = projected + biases[index] }
+            let projected = x.linear(weight: weights[index], bias: biases?[index])
             // [N, length, heads, headSize] -> [N, heads, length, headSize]
             return projected.reshaped([batch, length, headCount, headSize]).permuted([0, 2, 1, 3])
         }

@@ -115,6 +115,10 @@ struct ParameterStateStore {
 /// Calls `body` with the parameter's values (writable), its gradient and the state tensors
 /// (writable), all as raw pointers to `count` contiguous elements of `T`.
 ///
+/// Every optimizer's update is elementwise, so a large parameter is split into contiguous parts
+/// that run on Flint's threads at once: `body` is called once per part, with pointers to the part's
+/// first element and its length (the gpt-train profile had 2% of its step in serial Adam updates).
+///
 /// Copy-on-write keeps this safe: a state tensor or parameter whose storage is shared (with a saved
 /// state dictionary, say) gets its own copy before the first write.
 func withRawBuffers<T: OptimizerScalar>(
@@ -127,7 +131,11 @@ func withRawBuffers<T: OptimizerScalar>(
         parameter.value.withUnsafeMutableBufferPointer(as: T.self) { values in
             func nest(_ index: Int, _ pointers: [UnsafeMutablePointer<T>]) {
                 if index == state.count {
-                    body(values.baseAddress!, gradientBuffer.baseAddress!, pointers, count)
+                    let (valueBase, gradientBase) = (values.baseAddress!, gradientBuffer.baseAddress!)
+                    parallelChunks(count, costPerItem: 8) { part in
+                        let start = part.lowerBound
+                        body(valueBase + start, gradientBase + start, pointers.map { $0 + start }, part.count)
+                    }
                     return
                 }
                 state[index].tensor.withUnsafeMutableBufferPointer(as: T.self) { buffer in

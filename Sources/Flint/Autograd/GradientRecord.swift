@@ -53,6 +53,8 @@ enum GradientRecord {
 
     // Linear algebra.
     case matmul(Tensor, Tensor)
+    /// `input · weightᵀ + bias` as one product (``Tensor/linear(weight:bias:)``).
+    case linear(Tensor, weight: Tensor, bias: Tensor)
 
     // Views and layout.
     case reshape(Tensor)
@@ -119,6 +121,8 @@ enum GradientRecord {
             body(x)
         case .scatterAdd(let x, _, _, let source):
             body(x); body(source)
+        case .linear(let x, let weight, let bias):
+            body(x); body(weight); body(bias)
         case .concatenate(let parts, _):
             parts.forEach(body)
         case .linearSolve(let a, let b, _), .triangularSolve(let a, let b, _, _), .leastSquares(let a, let b, _):

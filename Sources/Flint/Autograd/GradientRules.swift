@@ -136,6 +136,8 @@ extension GradientRecord {
 
         case .matmul(let a, let b):
             matmulBackward(a, b, g)
+        case .linear(let x, let weight, let bias):
+            linearBackward(x, weight: weight, bias: bias, g)
 
         case .reshape(let x):
             deliver(g.reshaped(x.shape), to: x)
@@ -266,6 +268,18 @@ private func matmulBackward(_ a: Tensor, _ b: Tensor, _ g: Tensor) {
         let reduced = gradient.shape == right.shape ? gradient : gradient.summed(toShape: right.shape)
         deliver(reduced.reshaped(b.shape), to: b)
     }
+}
+
+/// Gradients of `x · weightᵀ + bias` (x `[..., in]`, weight `[out, in]`, bias `[out]`): the input's
+/// is `g · weight`, the weight's `gᵀ · x` over all rows at once (contiguous `[out, in]`, no
+/// transposed copy), the bias's the sum of `g` over all rows.
+private func linearBackward(_ x: Tensor, weight: Tensor, bias: Tensor, _ g: Tensor) {
+    if x.requiresGrad { deliver(g.matmul(weight), to: x) }
+    let inputSize = weight.shape[1], outputSize = weight.shape[0]
+    let rows = x.count / Swift.max(inputSize, 1)
+    let flatGradient = g.reshaped([rows, outputSize])
+    if weight.requiresGrad { deliver(flatGradient.transposed().matmul(x.reshaped([rows, inputSize])), to: weight) }
+    if bias.requiresGrad { deliver(flatGradient.sum(axis: 0), to: bias) }
 }
 
 /// Gradient of `repeated(repeats)`: each input element receives the sum over its copies.

@@ -4,8 +4,9 @@
 /// OpenBLAS runs single-threaded: Flint splits a large product itself, by rows or columns of the
 /// output, over its ``WorkerPool`` (one pool of threads for every kernel: OpenBLAS's own threads
 /// competed with Flint's for the two cores, and waking them cost more than a small product). Below
-/// `smallProductWork` multiply-adds a product runs on the calling thread, so a batch of small
-/// products (attention heads) is spread over the threads instead, one product per thread.
+/// `smallProductWork` multiply-adds a product runs on the calling thread; a batch of products below
+/// `batchedProductWork` (attention heads) is spread over the threads instead, one product per
+/// thread, each multiplied with `onCallingThread`.
 enum GEMM {
     /// Multiply-adds below which a matrix product runs on one thread.
     static let smallProductWork = 1 << 17
@@ -17,6 +18,11 @@ enum GEMM {
     /// (measured on 1024^3: 175 GFLOP/s against 145-175 split in halves), and runs long enough that
     /// waking OpenBLAS's threads costs nothing. No product of the nn benchmarks is this large.
     static let largeProductWork = 1 << 28
+    /// Multiply-adds below which the products of a batch (attention's per-head products) run one
+    /// per thread, each on one thread, instead of each being split over the threads: split in two,
+    /// a 64x64x32 product took 6.7 µs of wall time against 4.8 µs on one thread (the parts' start
+    /// and finish cost as much as half the product), and both parts packed the same operand.
+    static let batchedProductWork = 1 << 21
     /// Output rows or columns per part are a multiple of this, the width OpenBLAS's kernels block by.
     private static let partAlignment = 16
 
@@ -27,7 +33,7 @@ enum GEMM {
     static func multiply<T: FloatElement>(
         transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int, alpha: T,
         a: UnsafePointer<T>, lda: Int, b: UnsafePointer<T>, ldb: Int,
-        beta: T, c: UnsafeMutablePointer<T>, ldc: Int, forceBuiltin: Bool = false
+        beta: T, c: UnsafeMutablePointer<T>, ldc: Int, forceBuiltin: Bool = false, onCallingThread: Bool = false
     ) {
         if m == 0 || n == 0 { return }
         if k == 0 {
@@ -36,7 +42,7 @@ enum GEMM {
             }
             return
         }
-        let threads = ThreadSettings.threadCount
+        let threads = onCallingThread ? 1 : ThreadSettings.threadCount
         let matrixVector = m == 1 || n == 1
         if threads > 1, !forceBuiltin, !matrixVector, m &* n &* k >= largeProductWork, let library = BLASLibrary.shared {
             library.threadCount = threads

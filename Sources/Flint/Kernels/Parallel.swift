@@ -27,9 +27,16 @@ enum ThreadSettings {
 /// Runs `body` over `0..<count` split into contiguous chunks, one per thread, when `count` times
 /// `costPerItem` is large enough to be worth it; on the calling thread otherwise.
 ///
-/// Chunks never overlap, so bodies may write disjoint parts of one output without locks.
+/// Chunks never overlap, so bodies may write disjoint parts of one output without locks. Other
+/// Flint modules (the optimizers) use it through `package` access; it is not public API.
+///
+/// ```swift
+/// parallelChunks(values.count, costPerItem: 8) { range in
+///     for index in range { values[index] *= 2 }
+/// }
+/// ```
 @inline(__always)
-func parallelChunks(_ count: Int, costPerItem: Int = 1, _ body: (Range<Int>) -> Void) {
+package func parallelChunks(_ count: Int, costPerItem: Int = 1, _ body: (Range<Int>) -> Void) {
     let threads = ThreadSettings.threadCount
     let work = count &* costPerItem
     if threads <= 1 || work < 2 * ThreadSettings.minimumElementsPerThread || count < 2 {
