@@ -29,6 +29,27 @@ private func allOptimizers(_ parameters: [(name: String, parameter: Parameter)])
         }
     }
 
+    /// A parameter large enough to be split over Flint's threads gets the same updates, bit for
+    /// bit, as on one thread: every part of it is updated once, with its own state.
+    @Test func largeParametersUpdateTheSameOnOneOrTwoThreads() {
+        let saved = Flint.threadCount
+        defer { Flint.threadCount = saved }
+        func run(threads: Int, optimizer index: Int) -> [Float] {
+            Flint.threadCount = threads
+            let generator = RandomGenerator(seed: 11)
+            let parameter = Parameter(Tensor.randn([40_001], generator: generator))
+            let optimizer = allOptimizers([("w", parameter)])[index]
+            for _ in 0..<3 {
+                parameter.grad = Tensor.randn([40_001], generator: generator)
+                optimizer.step()
+            }
+            return parameter.value.scalars(as: Float.self)
+        }
+        for index in 0..<7 {
+            #expect(run(threads: 1, optimizer: index) == run(threads: 2, optimizer: index), "optimizer \(index)")
+        }
+    }
+
     @Test func frozenParametersAndParametersWithoutGradientsAreLeftAlone() {
         for index in 0..<7 {
             let frozen = Parameter(Tensor.ones([3]), frozen: true)

@@ -1,4 +1,5 @@
 import Flint
+import FlintTestSupport
 import Testing
 
 /// `linear` on one float32 row outside recording takes the fused matrix-vector kernel (rows split
@@ -45,5 +46,26 @@ import Testing
         let viaCopy = withoutGradients { column.contiguous().linear(weight: weight, bias: bias) }
         #expect((viaView - viaCopy).abs().max().item(as: Double.self) < 1e-5)
         #expect(!viaView.requiresGrad)
+    }
+
+    /// Several rows start from the bias (rows set to it, the product accumulated onto them) and
+    /// record one `linear` step: values and all three gradients against float64 formulas, for a
+    /// batch split over threads and a small one.
+    @Test(arguments: [[3, 40, 70], [2, 5]]) func batchedRowsStartFromTheBias(shape: [Int]) throws {
+        Flint.seed(9)
+        let inputSize = shape.last!, outputSize = 130
+        let input = Tensor.randn(shape).requiringGrad()
+        let weight = (Tensor.randn([outputSize, inputSize]) * 0.1).requiringGrad(), bias = Tensor.randn([outputSize]).requiringGrad()
+        let output = input.linear(weight: weight, bias: bias)
+        #expect(output.shape == Array(shape.dropLast()) + [outputSize])
+        let x = input.detach().to(.float64), w = weight.detach().to(.float64), b = bias.detach().to(.float64)
+        let upstream = Tensor.randn(output.shape)
+        #expect(isClose(output.detach().to(.float64), x.matmul(w.transposed()) + b, tolerance: 1e-5))
+        (output * upstream).sum().backward()
+        let rows = input.count / inputSize
+        let g = upstream.to(.float64).reshaped([rows, outputSize]), flatInput = x.reshaped([rows, inputSize])
+        #expect(isClose(try #require(input.grad).to(.float64), g.matmul(w).reshaped(shape), tolerance: 1e-5))
+        #expect(isClose(try #require(weight.grad).to(.float64), g.transposed().matmul(flatInput), tolerance: 1e-4))
+        #expect(isClose(try #require(bias.grad).to(.float64), g.sum(axis: 0), tolerance: 1e-5))
     }
 }

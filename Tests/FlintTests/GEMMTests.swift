@@ -52,6 +52,21 @@ import Testing
         #expect(vector.matmul(b).shape == [3, 6])
     }
 
+    /// A batch of attention-sized products (64x32 by 32x64, and transposed operands) runs one
+    /// product per thread; every product must still be right.
+    @Test func batchOfSmallProductsSpreadOverThreads() {
+        let queries = Tensor.randn([2, 4, 64, 32], dtype: .float64), keys = Tensor.randn([2, 4, 64, 32], dtype: .float64)
+        let scores = queries.matmul(keys.transposed(2, 3))
+        let singles = Tensor.randn([2, 4, 64, 32]), singleScores = singles.matmul(singles.transposed(2, 3))
+        for i in 0..<2 {
+            for j in 0..<4 {
+                #expect(maximumDifference(scores[i, j], naiveMatmul(queries[i, j], keys[i, j].transposed())) < 1e-11)
+                let expected = naiveMatmul(singles[i, j].to(.float64), singles[i, j].to(.float64).transposed())
+                #expect(maximumDifference(singleScores[i, j].to(.float64), expected) < 1e-4)
+            }
+        }
+    }
+
     /// A direct triple loop, independent of every GEMM path.
     func naiveMatmul(_ a: Tensor, _ b: Tensor) -> Tensor {
         let left = a.rows(as: Double.self), right = b.rows(as: Double.self)

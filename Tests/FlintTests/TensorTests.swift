@@ -379,3 +379,24 @@ struct AutogradTests {
         }
     }
 }
+
+@Suite("Reductions")
+struct ReductionTests {
+    /// A sum over leading axes with a wide inner block (a bias gradient) is split by blocks of
+    /// output columns: right against float64 (keepDims too), and the same bits on one or two threads.
+    @Test func sumOverLeadingAxesMatchesDoublePrecisionOnOneOrTwoThreads() {
+        let saved = Flint.threadCount
+        defer { Flint.threadCount = saved }
+        let values = Tensor.randn([3, 700, 130], generator: RandomGenerator(seed: 5))
+        Flint.threadCount = 1
+        let single = values.sum(axes: [0, 1])
+        Flint.threadCount = 2
+        let double = values.sum(axes: [0, 1])
+        #expect(single.scalars(as: Float.self) == double.scalars(as: Float.self))
+        // 2,100 float32 terms added in row order: a rounding error of about 1e-4 is expected.
+        #expect(isClose(double.to(.float64), values.to(.float64).sum(axes: [0, 1]), tolerance: 1e-3))
+        let middle = values.sum(axis: 1, keepDims: true)
+        #expect(middle.shape == [3, 1, 130])
+        #expect(isClose(middle.to(.float64), values.to(.float64).sum(axis: 1, keepDims: true), tolerance: 1e-3))
+    }
+}

@@ -35,10 +35,11 @@ import Testing
     }
 
     /// Float32 layer norm (eight lanes, then the scalar tail) against the float64 path: a row of 128,
-    /// one of 13 (one vector and a tail), with and without affine parameters.
-    @Test(arguments: [128, 13, 21]) func layerNormMatchesDoublePrecision(length: Int) throws {
+    /// one of 13 (one vector and a tail), with and without affine parameters; 700 rows of 200 make
+    /// the parameter gradients' column blocks (64, 64, 64 and a tail of 8) run on both threads.
+    @Test(arguments: [(6, 128), (6, 13), (6, 21), (700, 200)]) func layerNormMatchesDoublePrecision(rows: Int, length: Int) throws {
         Flint.seed(UInt64(length))
-        let input = Tensor.randn([6, length]) * 3 + 1, upstream = Tensor.randn([6, length])
+        let input = Tensor.randn([rows, length]) * 3 + 1, upstream = Tensor.randn([rows, length])
         let weight = Tensor.randn([length]), bias = Tensor.randn([length])
         for affine in [true, false] {
             // `requiringGrad()` marks the tensor itself (as PyTorch's `requires_grad_()`): fresh leaves each time.
