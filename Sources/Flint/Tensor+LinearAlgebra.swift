@@ -153,10 +153,14 @@ func matmulKernel(_ a: Tensor, _ b: Tensor, forceBuiltin: Bool = false, rowAdden
     let leftBatchStrides = Array(leftOperand.tensor.strides.dropLast(2))
     let rightBatchStrides = Array(rightOperand.tensor.strides.dropLast(2))
     // One product per batch entry. A batch of small products is spread over Flint's threads, each
-    // product on one thread; larger ones run in turn, each split over the threads by GEMM.
-    let spreadBatch = batchCount > 1 && rows * m * k < GEMM.batchedProductWork
+    // product on one thread (for products up to `batchedProductWork`, only when there are at least
+    // two per thread, so that an odd count cannot leave a thread idle for a whole product); larger
+    // ones run in turn, each split over the threads by GEMM.
+    let work = rows * m * k
+    let spreadBatch = batchCount > 1
+        && (work < GEMM.smallProductWork || work < GEMM.batchedProductWork && batchCount >= 2 * ThreadSettings.threadCount)
     let outputAddress = UncheckedSendableBox(output)
-    parallelChunks(spreadBatch ? batchCount : 1, costPerItem: rows * m * k) { chunk in
+    parallelChunks(spreadBatch ? batchCount : 1, costPerItem: work) { chunk in
         for batch in (spreadBatch ? chunk : 0..<batchCount) {
             var remainder = batch
             var leftOffset = 0, rightOffset = 0
