@@ -41,10 +41,12 @@ extension Tensor {
     ///
     /// One float32 row outside gradient recording (batch-1 inference) takes a fused
     /// matrix-vector kernel that adds the bias in the same pass and splits the rows of `weight`
-    /// over Flint's threads. Otherwise the product starts from the bias: every output row is set to
-    /// the bias and the matrix product is accumulated onto it (GEMM with beta 1), which saves the
-    /// separate addition pass and its buffer (and the pass that zeroes the output before a product);
-    /// the backward pass is one record with the three gradients.
+    /// over Flint's threads. Otherwise, with a bias of the input's dtype, the product starts from
+    /// the bias, as PyTorch's `addmm`: every output row is set to the bias and the matrix product is
+    /// accumulated onto it (GEMM with beta 1), which saves the separate addition pass and its buffer
+    /// (and the pass that zeroes the output before a product); the backward pass is one record with
+    /// the three gradients. Without a bias (or with one of another dtype) it is the matrix product
+    /// (plus the bias), recorded as those operations.
     ///
     /// ```swift
     /// let x = Tensor.randn([1, 784]), w = Tensor.randn([512, 784]), b = Tensor.zeros([512])
@@ -152,10 +154,11 @@ func matmulKernel(_ a: Tensor, _ b: Tensor, forceBuiltin: Bool = false, rowAdden
     let beta: Double = rowAddend == nil ? 0 : 1
     let leftBatchStrides = Array(leftOperand.tensor.strides.dropLast(2))
     let rightBatchStrides = Array(rightOperand.tensor.strides.dropLast(2))
-    // One product per batch entry. A batch of small products is spread over Flint's threads, each
-    // product on one thread (for products up to `batchedProductWork`, only when there are at least
-    // two per thread, so that an odd count cannot leave a thread idle for a whole product); larger
-    // ones run in turn, each split over the threads by GEMM.
+    // One product per batch entry. A batch of small products is spread over Flint's threads, a
+    // contiguous run of products per thread, each product on one thread; products from
+    // `smallProductWork` up to `batchedProductWork` only when there are at least two per thread
+    // (with fewer, an uneven split would leave a thread idle for half the batch). Larger ones run
+    // in turn, each split over the threads by GEMM.
     let work = rows * m * k
     let spreadBatch = batchCount > 1
         && (work < GEMM.smallProductWork || work < GEMM.batchedProductWork && batchCount >= 2 * ThreadSettings.threadCount)

@@ -48,6 +48,20 @@ import Testing
         #expect(!viaView.requiresGrad)
     }
 
+    /// An input with no features gives the bias in every row, and its gradients (empty for the
+    /// input and weight, the row count for the bias), as PyTorch's `F.linear`.
+    @Test func inputsWithoutFeaturesGiveTheBias() throws {
+        let input = Tensor.zeros([3, 0]).requiringGrad(), weight = Tensor.zeros([4, 0]).requiringGrad()
+        let bias = Tensor([1.0, 2.0, 3.0, 4.0]).to(.float32).requiringGrad()
+        let output = input.linear(weight: weight, bias: bias)
+        #expect(output.shape == [3, 4])
+        #expect(output.scalars(as: Float.self) == [1, 2, 3, 4, 1, 2, 3, 4, 1, 2, 3, 4])
+        output.sum().backward()
+        #expect(try #require(input.grad).shape == [3, 0])
+        #expect(try #require(weight.grad).shape == [4, 0])
+        #expect(try #require(bias.grad).scalars(as: Float.self) == [3, 3, 3, 3])
+    }
+
     /// Several rows start from the bias (rows set to it, the product accumulated onto them) and
     /// record one `linear` step: values and all three gradients against float64 formulas, for a
     /// batch split over threads and a small one.

@@ -30,6 +30,16 @@ static inline const char *flint_compiled_simd_name(void) {
 #endif
 }
 
+/// 1 when this build may use fused multiply-add instructions (x86's FMA3, enabled by
+/// `-Xcc -march=native` on a processor that has it; every ARM64), 0 otherwise. Without them,
+/// Swift's `addingProduct` becomes one C library `fmaf` call per lane, far slower than a multiply
+/// and an add, so Flint's vector kernels test this first.
+#if defined(__FMA__) || defined(__aarch64__)
+#define FLINT_HAS_FUSED_MULTIPLY_ADD 1
+#else
+#define FLINT_HAS_FUSED_MULTIPLY_ADD 0
+#endif
+
 /// Tells the processor this thread is spinning on a shared variable (x86 `pause`, ARM `yield`):
 /// saves power and lets the other hyperthread run, without giving up the core.
 static inline void flint_cpu_relax(void) {

@@ -276,7 +276,7 @@ private func matmulBackward(_ a: Tensor, _ b: Tensor, _ g: Tensor) {
 private func linearBackward(_ x: Tensor, weight: Tensor, bias: Tensor, _ g: Tensor) {
     if x.requiresGrad { deliver(g.matmul(weight), to: x) }
     let inputSize = weight.shape[1], outputSize = weight.shape[0]
-    let rows = x.count / Swift.max(inputSize, 1)
+    let rows = x.shape.dropLast().reduce(1, *)  // not x.count / inputSize: inputs may have no features
     let flatGradient = g.reshaped([rows, outputSize])
     if weight.requiresGrad { deliver(flatGradient.transposed().matmul(x.reshaped([rows, inputSize])), to: weight) }
     if bias.requiresGrad { deliver(flatGradient.sum(axis: 0), to: bias) }

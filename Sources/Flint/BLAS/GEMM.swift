@@ -4,9 +4,10 @@
 /// OpenBLAS runs single-threaded: Flint splits a large product itself, by rows or columns of the
 /// output, over its ``WorkerPool`` (one pool of threads for every kernel: OpenBLAS's own threads
 /// competed with Flint's for the two cores, and waking them cost more than a small product). Below
-/// `smallProductWork` multiply-adds a product runs on the calling thread; a batch of products below
-/// `batchedProductWork` (attention heads) is spread over the threads instead, one product per
-/// thread, each multiplied with `onCallingThread`.
+/// `smallProductWork` multiply-adds a product runs on the calling thread; `matmulKernel` spreads a
+/// batch of such products (attention heads) over the threads instead, a run of products per thread,
+/// and a batch of products up to `batchedProductWork` too when it has at least two per thread, each
+/// product multiplied with `onCallingThread`.
 enum GEMM {
     /// Multiply-adds below which a matrix product runs on one thread.
     static let smallProductWork = 1 << 17
@@ -18,8 +19,9 @@ enum GEMM {
     /// (measured on 1024^3: 175 GFLOP/s against 145-175 split in halves), and runs long enough that
     /// waking OpenBLAS's threads costs nothing. No product of the nn benchmarks is this large.
     static let largeProductWork = 1 << 28
-    /// Multiply-adds below which the products of a batch (attention's per-head products) run one
-    /// per thread, each on one thread, instead of each being split over the threads: split in two,
+    /// Multiply-adds below which the products of a batch (attention's per-head products) with at
+    /// least two products per thread run on one thread each, instead of each being split over the
+    /// threads: split in two,
     /// a 64x64x32 product took 6.7 µs of wall time against 4.8 µs on one thread (the parts' start
     /// and finish cost as much as half the product), and both parts packed the same operand.
     static let batchedProductWork = 1 << 21
@@ -30,6 +32,15 @@ enum GEMM {
     private static let noTranspose: Int32 = 111
     private static let transpose: Int32 = 112
 
+    /// `C = alpha * op(A) * op(B) + beta * C` for row-major `A` (`m × k` after `op`), `B` (`k × n`)
+    /// and `C` (`m × n`) with leading dimensions `lda`, `ldb`, `ldc`. With `onCallingThread` the
+    /// product is never split over Flint's threads or handed to OpenBLAS's (the caller is already
+    /// one of several threads working on a batch).
+    ///
+    /// ```swift
+    /// GEMM.multiply(transposeA: false, transposeB: true, m: 64, n: 64, k: 32, alpha: Float(1),
+    ///               a: q, lda: 128, b: k, ldb: 128, beta: 0, c: scores, ldc: 64)
+    /// ```
     static func multiply<T: FloatElement>(
         transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int, alpha: T,
         a: UnsafePointer<T>, lda: Int, b: UnsafePointer<T>, ldb: Int,

@@ -25,6 +25,7 @@ func mapElements<F: UnaryFunctor>(_ input: Tensor, outputType: DType, _ function
         }
         return output
     }
+    if input.count == 0 { return output }  // an empty view (a [3, 0] transposed, say): nothing to walk
     let layout = StridedLayout(shape: input.shape, operandStrides: [output.strides, input.strides])
     let inner = layout.innerCount
     let inputStride = layout.innerStride(1)

@@ -22,14 +22,14 @@ func matrixVectorRowsFloat(weight: UnsafePointer<Float>, columns: Int, input: Un
         var index = 0
         while index < vectorEnd {
             let x0 = load8(input + index), x1 = load8(input + index + 8)
-            a0.addProduct(load8(w0 + index), x0)
-            a1.addProduct(load8(w1 + index), x0)
-            a2.addProduct(load8(w2 + index), x0)
-            a3.addProduct(load8(w3 + index), x0)
-            b0.addProduct(load8(w0 + index + 8), x1)
-            b1.addProduct(load8(w1 + index + 8), x1)
-            b2.addProduct(load8(w2 + index + 8), x1)
-            b3.addProduct(load8(w3 + index + 8), x1)
+            a0 = multiplyAdd(load8(w0 + index), x0, a0)
+            a1 = multiplyAdd(load8(w1 + index), x0, a1)
+            a2 = multiplyAdd(load8(w2 + index), x0, a2)
+            a3 = multiplyAdd(load8(w3 + index), x0, a3)
+            b0 = multiplyAdd(load8(w0 + index + 8), x1, b0)
+            b1 = multiplyAdd(load8(w1 + index + 8), x1, b1)
+            b2 = multiplyAdd(load8(w2 + index + 8), x1, b2)
+            b3 = multiplyAdd(load8(w3 + index + 8), x1, b3)
             index += 16
         }
         var s0 = (a0 + b0).sum(), s1 = (a1 + b1).sum(), s2 = (a2 + b2).sum(), s3 = (a3 + b3).sum()
@@ -58,7 +58,7 @@ func matrixVectorRowsFloat(weight: UnsafePointer<Float>, columns: Int, input: Un
         var a0 = SIMD8<Float>()
         var index = 0
         while index + 8 <= columns {
-            a0.addProduct(load8(w0 + index), load8(input + index))
+            a0 = multiplyAdd(load8(w0 + index), load8(input + index), a0)
             index += 8
         }
         var s0 = a0.sum()
