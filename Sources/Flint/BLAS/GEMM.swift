@@ -105,6 +105,16 @@ enum GEMM {
         if !forceBuiltin, let library = BLASLibrary.shared {
             let ta = transposeA ? transpose : noTranspose
             let tb = transposeB ? transpose : noTranspose
+            // With beta 0, OpenBLAS first zeroes C in a loop of its own (`sgemm_beta`: 4-5% of
+            // gpt-train's step); clearing the rows with the C library's memset and passing beta 1,
+            // which skips that loop, made the whole step 3-5% faster.
+            var beta = beta
+            if beta == 0 {
+                if ldc == n { c.update(repeating: 0, count: m * n) } else {
+                    for row in 0..<m { (c + row * ldc).update(repeating: 0, count: n) }
+                }
+                beta = 1
+            }
             if T.self == Float.self {
                 library.sgemm(rowMajor, ta, tb, Int32(m), Int32(n), Int32(k), alpha as! Float,
                               UnsafeRawPointer(a).assumingMemoryBound(to: Float.self), Int32(lda),
