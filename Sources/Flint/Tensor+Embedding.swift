@@ -55,8 +55,7 @@ func embeddingBackward(weight: Tensor, indices: Tensor, paddingIndex: Int?, _ g:
         for lookup in 0..<indices.count {
             let row = Int(rows[lookup])
             if row == paddingIndex { continue }
-            let target = table + row * dimension, source = incoming + lookup * dimension
-            for column in 0..<dimension { target[column] += source[column] }
+            addContiguous(incoming + lookup * dimension, into: table + row * dimension, dimension)
         }
     }
     withExtendedLifetime((gradient, indices)) {

@@ -21,9 +21,9 @@ enum GEMM {
     static let largeProductWork = 1 << 28
     /// Multiply-adds below which the products of a batch (attention's per-head products) with at
     /// least two products per thread run on one thread each, instead of each being split over the
-    /// threads: split in two,
-    /// a 64x64x32 product took 6.7 µs of wall time against 4.8 µs on one thread (the parts' start
-    /// and finish cost as much as half the product), and both parts packed the same operand.
+    /// threads: split in two, a 64x64x32 product took 6.7 µs of wall time against 4.8 µs on one
+    /// thread (the parts' start and finish cost as much as half the product), and both parts
+    /// packed the same operand.
     static let batchedProductWork = 1 << 21
     /// Output rows or columns per part are a multiple of this, the width OpenBLAS's kernels block by.
     private static let partAlignment = 16
@@ -107,7 +107,7 @@ enum GEMM {
             let tb = transposeB ? transpose : noTranspose
             // With beta 0, OpenBLAS first zeroes C in a loop of its own (`sgemm_beta`: 4-5% of
             // gpt-train's step); clearing the rows with the C library's memset and passing beta 1,
-            // which skips that loop, made the whole step 3-5% faster.
+            // which skips that loop, takes half as long (the whole step about 3% faster).
             var beta = beta
             if beta == 0 {
                 if ldc == n { c.update(repeating: 0, count: m * n) } else {

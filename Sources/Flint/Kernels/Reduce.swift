@@ -158,9 +158,14 @@ private func sumMiddleAxesFloat<T: FloatElement & ArithmeticElement>(_ layout: R
     return output
 }
 
-/// `destination[i] += source[i]` for `count` contiguous values (vectorised).
+/// `destination[i] += source[i]` for `count` contiguous values (vectorised): the accumulation
+/// step of column sums and of the embedding gradient.
+///
+/// ```swift
+/// addContiguous(row, into: totals, width)   // totals[0..<width] += row[0..<width]
+/// ```
 @inline(__always)
-private func addContiguous<T: FloatElement>(_ source: UnsafePointer<T>, into destination: UnsafeMutablePointer<T>, _ count: Int) {
+func addContiguous<T: FloatElement>(_ source: UnsafePointer<T>, into destination: UnsafeMutablePointer<T>, _ count: Int) {
     let from = UnsafeRawPointer(source), to = UnsafeMutableRawPointer(destination)
     let stride = MemoryLayout<T>.stride
     var index = 0
