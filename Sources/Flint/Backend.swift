@@ -16,8 +16,8 @@ public protocol ComputeBackend: Sendable {
     var name: String { get }
     /// Memory for `byteCount` bytes on the device, aligned for vector loads.
     func allocate(byteCount: Int) -> UnsafeMutableRawPointer
-    /// Returns memory obtained from ``allocate(byteCount:)``.
-    func deallocate(_ pointer: UnsafeMutableRawPointer)
+    /// Returns memory obtained from ``allocate(byteCount:)`` with the same `byteCount`.
+    func deallocate(_ pointer: UnsafeMutableRawPointer, byteCount: Int)
     /// `C = alpha * op(A) * op(B) + beta * C` on row-major device memory.
     func gemm<T: FloatElement>(
         transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int, alpha: T,
@@ -60,13 +60,27 @@ public struct CPUBackend: ComputeBackend {
         BLASLibrary.shared.map { "CPU (OpenBLAS \($0.coreName))" } ?? "CPU (built-in GEMM)"
     }
 
-    /// 64-byte aligned memory (one cache line, one AVX-512 register).
+    /// 64-byte aligned memory (one cache line, one AVX-512 register); a large block freed earlier
+    /// is reused when one of the same size is cached (see ``Flint/cachedMemoryLimit``).
+    ///
+    /// ```swift
+    /// let block = CPUBackend.shared.allocate(byteCount: 1 << 20)
+    /// CPUBackend.shared.deallocate(block, byteCount: 1 << 20)
+    /// ```
     public func allocate(byteCount: Int) -> UnsafeMutableRawPointer {
-        UnsafeMutableRawPointer.allocate(byteCount: Swift.max(byteCount, 1), alignment: 64)
+        HostMemoryCache.shared.allocate(byteCount: byteCount)
     }
 
-    /// Frees memory from ``allocate(byteCount:)``.
-    public func deallocate(_ pointer: UnsafeMutableRawPointer) { pointer.deallocate() }
+    /// Takes back memory from ``allocate(byteCount:)``: a large block is kept for reuse (up to
+    /// ``Flint/cachedMemoryLimit``), anything else is freed.
+    ///
+    /// ```swift
+    /// let block = CPUBackend.shared.allocate(byteCount: 256)
+    /// CPUBackend.shared.deallocate(block, byteCount: 256)
+    /// ```
+    public func deallocate(_ pointer: UnsafeMutableRawPointer, byteCount: Int) {
+        HostMemoryCache.shared.release(pointer, byteCount: byteCount)
+    }
 
     /// Runs the product through OpenBLAS, or the built-in GEMM when OpenBLAS is missing.
     public func gemm<T: FloatElement>(

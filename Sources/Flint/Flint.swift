@@ -55,6 +55,35 @@ public enum Flint {
         }
     }
 
+    /// The most bytes of freed tensor memory Flint keeps to reuse (default: the
+    /// `FLINT_CACHED_MEMORY_LIMIT` environment variable, else an eighth of physical memory, at most
+    /// 1 GiB; 0 turns the cache off). Only blocks of 256 KiB or more are kept; a training step then
+    /// reuses last step's buffers instead of asking the kernel for fresh pages each time. Lowering
+    /// the limit frees the blocks unused for longest.
+    ///
+    /// ```swift
+    /// Flint.cachedMemoryLimit = 256 << 20   // 256 MiB
+    /// ```
+    public static var cachedMemoryLimit: Int {
+        get { HostMemoryCache.shared.limitBytes }
+        set { HostMemoryCache.shared.limitBytes = newValue }
+    }
+
+    /// The bytes of freed tensor memory Flint holds for reuse right now.
+    ///
+    /// ```swift
+    /// print(Flint.cachedMemoryBytes)
+    /// ```
+    public static var cachedMemoryBytes: Int { HostMemoryCache.shared.cachedBytes }
+
+    /// Gives every cached block of freed tensor memory back to the system (as PyTorch's
+    /// `torch.cuda.empty_cache()`); the cache fills again as tensors are freed.
+    ///
+    /// ```swift
+    /// Flint.emptyCache()
+    /// ```
+    public static func emptyCache() { HostMemoryCache.shared.empty() }
+
     /// What this build of Flint runs on.
     ///
     /// ```swift
@@ -72,7 +101,8 @@ public enum Flint {
             threads: threadCount,
             simdBits: Int(flint_compiled_simd_bits()),
             simdInstructionSet: String(cString: flint_compiled_simd_name()),
-            processorCount: ProcessInfo.processInfo.activeProcessorCount
+            processorCount: ProcessInfo.processInfo.activeProcessorCount,
+            cachedMemoryLimit: cachedMemoryLimit
         )
     }
 }
@@ -104,4 +134,6 @@ public struct RuntimeInfo: Sendable, Codable {
     public let simdInstructionSet: String
     /// The number of processors available.
     public let processorCount: Int
+    /// The most bytes of freed tensor memory kept for reuse (``Flint/cachedMemoryLimit``).
+    public let cachedMemoryLimit: Int
 }

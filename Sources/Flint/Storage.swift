@@ -17,8 +17,8 @@ public enum Device: String, Sendable, CustomStringConvertible {
 
 /// A block of memory holding a tensor's elements, shared by every view of it.
 ///
-/// The buffer is 64-byte aligned (one cache line, one AVX-512 register) and freed when the last
-/// tensor that refers to it goes away.
+/// The buffer is 64-byte aligned (one cache line, one AVX-512 register) and given back to its
+/// backend when the last tensor that refers to it goes away (which keeps large blocks for reuse).
 final class TensorStorage: @unchecked Sendable {
     let base: UnsafeMutableRawPointer
     let byteCount: Int
@@ -36,5 +36,5 @@ final class TensorStorage: @unchecked Sendable {
         base.initializeMemory(as: UInt8.self, repeating: 0, count: byteCount)
     }
 
-    deinit { device.backend.deallocate(base) }
+    deinit { device.backend.deallocate(base, byteCount: byteCount) }
 }

@@ -2,11 +2,11 @@ import ArgumentParser
 import Flint
 import Foundation
 
-/// `flint info`: what Flint runs on (BLAS library and kernels, threads, SIMD width).
+/// `flint info`: what Flint runs on (BLAS library and kernels, threads, SIMD width, memory cache limit).
 struct InfoCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "info",
-        abstract: "Show the BLAS library, its CPU kernels, the thread counts and the SIMD width Flint was built for.",
+        abstract: "Show the BLAS library, its CPU kernels, the thread counts, the SIMD width Flint was built for and its memory cache limit.",
         discussion: "Example:\n  flint info --json"
     )
 
@@ -31,6 +31,7 @@ struct InfoCommand: ParsableCommand {
         }
         print("Threads:   \(info.threads) of \(info.processorCount) processors")
         print("SIMD:      \(info.simdInstructionSet) (\(info.simdBits)-bit), as compiled")
+        print("Memory cache: up to \(info.cachedMemoryLimit >> 20) MiB of freed tensor buffers kept for reuse (FLINT_CACHED_MEMORY_LIMIT)")
     }
 
     /// The info as the JSON object `flint info --json` prints.
@@ -49,6 +50,7 @@ struct InfoCommand: ParsableCommand {
             "processors": info.processorCount,
             "simdBits": info.simdBits,
             "simd": info.simdInstructionSet,
+            "cachedMemoryLimit": info.cachedMemoryLimit,
         ]
         let data = try! JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])
         return String(decoding: data, as: UTF8.self)

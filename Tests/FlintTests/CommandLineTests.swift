@@ -15,10 +15,18 @@ import Testing
         let object = try #require(try JSONSerialization.jsonObject(with: Data(result.output.utf8)) as? [String: Any])
         #expect((object["threads"] as? Int ?? 0) >= 1)
         #expect([128, 256, 512].contains(object["simdBits"] as? Int ?? 0))
+        #expect((object["cachedMemoryLimit"] as? Int ?? -1) > 0)
         let blas = try #require(object["blas"] as? [String: Any], "OpenBLAS should be installed by make setup")
         #expect((blas["version"] as? String ?? "").contains("OpenBLAS"))
         #expect(!(blas["coreType"] as? String ?? "").isEmpty)
         #expect((blas["threads"] as? Int ?? 0) >= 1)
+    }
+
+    @Test func infoReportsTheMemoryCacheLimitFromTheEnvironment() throws {
+        let result = try Self.run(["info", "--json"], environment: ["FLINT_CACHED_MEMORY_LIMIT": "0"])
+        #expect(result.status == 0)
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(result.output.utf8)) as? [String: Any])
+        #expect(object["cachedMemoryLimit"] as? Int == 0)
     }
 
     @Test func infoWithoutBLASSaysBuiltinGEMM() throws {

@@ -62,10 +62,12 @@ enum ConvolutionKernels {
                                          output: UnsafeMutablePointer<T>, _ geometry: ConvolutionGeometry) {
         let block = samplesPerBlock(geometry)
         let positions = geometry.positions
-        let columns = UnsafeMutablePointer<T>.allocate(capacity: Swift.max(1, geometry.rows * block * positions))
-        defer { columns.deallocate() }
-        let product = block > 1 ? UnsafeMutablePointer<T>.allocate(capacity: geometry.filters * block * positions) : nil
-        defer { product?.deallocate() }
+        let columnCount = geometry.rows * block * positions
+        let columns = HostMemoryCache.shared.allocate(T.self, count: columnCount)
+        defer { HostMemoryCache.shared.release(columns, count: columnCount) }
+        let productCount = geometry.filters * block * positions
+        let product = block > 1 ? HostMemoryCache.shared.allocate(T.self, count: productCount) : nil
+        defer { product.map { HostMemoryCache.shared.release($0, count: productCount) } }
         var first = 0
         while first < geometry.batch {
             let count = Swift.min(block, geometry.batch - first)
@@ -93,10 +95,12 @@ enum ConvolutionKernels {
                                                image: UnsafeMutablePointer<T>, _ geometry: ConvolutionGeometry) {
         let block = samplesPerBlock(geometry)
         let positions = geometry.positions
-        let columns = UnsafeMutablePointer<T>.allocate(capacity: Swift.max(1, geometry.rows * block * positions))
-        defer { columns.deallocate() }
-        let gathered = block > 1 ? UnsafeMutablePointer<T>.allocate(capacity: geometry.filters * block * positions) : nil
-        defer { gathered?.deallocate() }
+        let columnCount = geometry.rows * block * positions
+        let columns = HostMemoryCache.shared.allocate(T.self, count: columnCount)
+        defer { HostMemoryCache.shared.release(columns, count: columnCount) }
+        let gatheredCount = geometry.filters * block * positions
+        let gathered = block > 1 ? HostMemoryCache.shared.allocate(T.self, count: gatheredCount) : nil
+        defer { gathered.map { HostMemoryCache.shared.release($0, count: gatheredCount) } }
         var first = 0
         while first < geometry.batch {
             let count = Swift.min(block, geometry.batch - first)
@@ -120,10 +124,12 @@ enum ConvolutionKernels {
                                                 weightGradient: UnsafeMutablePointer<T>, _ geometry: ConvolutionGeometry) {
         let block = samplesPerBlock(geometry)
         let positions = geometry.positions
-        let columns = UnsafeMutablePointer<T>.allocate(capacity: Swift.max(1, geometry.rows * block * positions))
-        defer { columns.deallocate() }
-        let gathered = block > 1 ? UnsafeMutablePointer<T>.allocate(capacity: geometry.filters * block * positions) : nil
-        defer { gathered?.deallocate() }
+        let columnCount = geometry.rows * block * positions
+        let columns = HostMemoryCache.shared.allocate(T.self, count: columnCount)
+        defer { HostMemoryCache.shared.release(columns, count: columnCount) }
+        let gatheredCount = geometry.filters * block * positions
+        let gathered = block > 1 ? HostMemoryCache.shared.allocate(T.self, count: gatheredCount) : nil
+        defer { gathered.map { HostMemoryCache.shared.release($0, count: gatheredCount) } }
         if geometry.batch == 0 || positions == 0 {
             weightGradient.update(repeating: 0, count: geometry.filters * geometry.groupRows)
             return
