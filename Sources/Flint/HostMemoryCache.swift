@@ -146,8 +146,8 @@ final class HostMemoryCache: Sendable {
         Self.free(evicted)
     }
 
-    /// Frees the blocks released longest ago until the cache is within its limit: removes them
-    /// and returns their addresses.
+    /// Takes the blocks released longest ago out of the cache until it is within its limit and
+    /// returns their addresses, for the caller to free once the lock is released.
     private static func evictOldest(from state: inout State) -> [UInt] {
         var evicted: [UInt] = []
         while state.cachedBytes > state.limitBytes {
