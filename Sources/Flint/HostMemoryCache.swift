@@ -29,7 +29,7 @@ final class HostMemoryCache: Sendable {
     /// The default limit: the `FLINT_CACHED_MEMORY_LIMIT` environment variable (bytes, 0 turns the
     /// cache off), else an eighth of physical memory, at most 1 GiB.
     static func defaultLimitBytes() -> Int {
-        if let text = ProcessInfo.processInfo.environment["FLINT_CACHED_MEMORY_LIMIT"], let value = Int(text), value >= 0 {
+        if let value = EnvironmentSettings.integer("FLINT_CACHED_MEMORY_LIMIT", minimum: 0, meaning: "a number of bytes") {
             return value
         }
         return Int(min(ProcessInfo.processInfo.physicalMemory / 8, 1 << 30))

@@ -29,6 +29,16 @@ import Testing
         #expect(object["cachedMemoryLimit"] as? Int == 0)
     }
 
+    @Test func badSettingsInTheEnvironmentAreIgnoredWithAWarning() throws {
+        let result = try Self.run(["info", "--json"], environment: ["FLINT_CACHED_MEMORY_LIMIT": "1GB", "FLINT_NUM_THREADS": "0"])
+        #expect(result.status == 0)
+        #expect(result.error.contains("ignoring FLINT_CACHED_MEMORY_LIMIT=\"1GB\": it takes a number of bytes"))
+        #expect(result.error.contains("ignoring FLINT_NUM_THREADS=\"0\": it takes a thread count, a whole number of at least 1"))
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(result.output.utf8)) as? [String: Any])
+        #expect((object["cachedMemoryLimit"] as? Int ?? 0) > 0)
+        #expect((object["threads"] as? Int ?? 0) >= 1)
+    }
+
     @Test func infoWithoutBLASSaysBuiltinGEMM() throws {
         let result = try Self.run(["info"], environment: ["FLINT_BLAS": "builtin"])
         #expect(result.status == 0)

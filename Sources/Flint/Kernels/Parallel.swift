@@ -17,7 +17,7 @@ enum ThreadSettings {
 
     /// `FLINT_NUM_THREADS` when set, else the number of active processors.
     static func defaultThreadCount() -> Int {
-        if let text = ProcessInfo.processInfo.environment["FLINT_NUM_THREADS"], let value = Int(text), value > 0 {
+        if let value = EnvironmentSettings.integer("FLINT_NUM_THREADS", minimum: 1, meaning: "a thread count") {
             return value
         }
         return ProcessInfo.processInfo.activeProcessorCount
