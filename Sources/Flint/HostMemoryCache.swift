@@ -1,3 +1,4 @@
+import CFlintSupport
 import Foundation
 import Synchronization
 
@@ -9,8 +10,8 @@ import Synchronization
 /// three-second run and 7.6% of its time in the kernel clearing and mapping pages. Keeping the
 /// blocks, as PyTorch's CUDA caching allocator does on the GPU, removes that work.
 ///
-/// Only blocks of ``minimumBlockBytes`` or more are kept (smaller ones are cheap for `malloc`), sizes
-/// are rounded up to whole pages so that a block fits the next request of about the same size,
+/// Only requests of ``minimumBlockBytes`` or more are kept (smaller ones are cheap for `malloc`),
+/// their sizes rounded up to a multiple of 4 KiB so that a block fits the next request of about the same size,
 /// and at most ``limitBytes`` are held; past it the blocks unused for longest go back to the
 /// system. A returned block holds whatever its last tensor left there: allocations that must start
 /// from zeros clear it themselves. Safe to use from several threads.
@@ -23,16 +24,30 @@ final class HostMemoryCache: Sendable {
     /// The cache every CPU tensor uses.
     static let shared = HostMemoryCache(limitBytes: defaultLimitBytes())
 
-    /// Blocks below this many bytes are freed at once (after rounding up to whole pages).
+    /// Requests below this many bytes are not kept: their blocks are freed at once.
     static let minimumBlockBytes = 256 << 10
 
     /// The default limit: the `FLINT_CACHED_MEMORY_LIMIT` environment variable (bytes, 0 turns the
-    /// cache off), else an eighth of physical memory, at most 1 GiB.
+    /// cache off), else an eighth of the memory this process may use (physical memory, or the
+    /// container's limit when that is lower), at most 1 GiB.
     static func defaultLimitBytes() -> Int {
         if let value = EnvironmentSettings.integer("FLINT_CACHED_MEMORY_LIMIT", minimum: 0, meaning: "a number of bytes") {
             return value
         }
-        return Int(min(ProcessInfo.processInfo.physicalMemory / 8, 1 << 30))
+        var available = ProcessInfo.processInfo.physicalMemory
+        if let container = containerMemoryLimit() { available = min(available, container) }
+        return Int(min(available / 8, 1 << 30))
+    }
+
+    /// The cgroup's memory limit in bytes (cgroup v2's `memory.max`, or v1's
+    /// `memory.limit_in_bytes`), or nil when there is none.
+    static func containerMemoryLimit() -> UInt64? {
+        for path in ["/sys/fs/cgroup/memory.max", "/sys/fs/cgroup/memory/memory.limit_in_bytes"] {
+            guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { continue }
+            // "max" (v2) or a huge number (v1) means no limit.
+            if let value = UInt64(text.trimmingCharacters(in: .whitespacesAndNewlines)), value < 1 << 60 { return value }
+        }
+        return nil
     }
 
     private struct CachedBlock {
@@ -97,6 +112,12 @@ final class HostMemoryCache: Sendable {
             pointer.deallocate()
             return
         }
+        // A block smaller than the size given (a caller passing the wrong byte count) would
+        // overflow when handed out for that size: free it instead of keeping it.
+        guard Self.usableBytes(pointer).map({ $0 >= bytes }) ?? true else {
+            pointer.deallocate()
+            return
+        }
         let address = UInt(bitPattern: pointer)
         let evicted: [UInt] = state.withLock { state in
             guard bytes <= state.limitBytes else { return [address] }
@@ -158,6 +179,12 @@ final class HostMemoryCache: Sendable {
             state.cachedBytes -= size
         }
         return evicted
+    }
+
+    /// How many bytes the C library says `pointer`'s block has, where it can say.
+    private static func usableBytes(_ pointer: UnsafeMutableRawPointer) -> Int? {
+        let bytes = Int(flint_usable_block_size(pointer))
+        return bytes > 0 ? bytes : nil
     }
 
     private static func free(_ addresses: [UInt]) {

@@ -31,7 +31,14 @@ struct InfoCommand: ParsableCommand {
         }
         print("Threads:   \(info.threads) of \(info.processorCount) processors")
         print("SIMD:      \(info.simdInstructionSet) (\(info.simdBits)-bit), as compiled")
-        print("Memory cache: up to \(info.cachedMemoryLimit >> 20) MiB of freed tensor buffers kept for reuse (FLINT_CACHED_MEMORY_LIMIT)")
+        print("Cache:     \(InfoCommand.describeCacheLimit(info.cachedMemoryLimit)) (FLINT_CACHED_MEMORY_LIMIT)")
+    }
+
+    /// The memory cache's limit in words: "off", or how much freed tensor memory is kept.
+    static func describeCacheLimit(_ bytes: Int) -> String {
+        guard bytes > 0 else { return "off: freed tensor buffers go straight back to the system" }
+        let amount = bytes % (1 << 20) == 0 ? "\(bytes >> 20) MiB" : "\(bytes) bytes"
+        return "up to \(amount) of freed tensor buffers kept for reuse"
     }
 
     /// The info as the JSON object `flint info --json` prints.

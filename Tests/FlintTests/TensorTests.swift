@@ -8,6 +8,14 @@ import Testing
 
 @Suite("Creation")
 struct CreationTests {
+    @Test func cumulativeSumOverAnEmptyAxisIsEmpty() {
+        // Shape [2, 0, 3]: nothing to sum along axis 1, and nothing may be written.
+        let x = Tensor.ones([2, 0, 3])
+        #expect(x.cumsum(axis: 1).shape == [2, 0, 3])
+        #expect(x.cumsum(axis: 0).shape == [2, 0, 3])
+        #expect(Tensor.ones([0]).cumsum(axis: 0).shape == [0])
+    }
+
     @Test func constants() {
         let zeros = Tensor.zeros([2, 3])
         #expect(zeros.shape == [2, 3])

@@ -50,6 +50,16 @@ static inline void flint_cpu_relax(void) {
 #endif
 }
 
+/// The bytes usable in a block from `malloc` (or `aligned_alloc`), at least the size asked for;
+/// 0 where the C library cannot say (outside Linux).
+#include <stddef.h>
+#if defined(__linux__)
+#include <malloc.h>
+static inline size_t flint_usable_block_size(void *block) { return malloc_usable_size(block); }
+#else
+static inline size_t flint_usable_block_size(void *block) { (void)block; return 0; }
+#endif
+
 /// What CPUID says this processor supports (x86-64 only; zeros elsewhere).
 typedef struct {
     int isIntel;

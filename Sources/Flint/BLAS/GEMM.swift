@@ -160,6 +160,14 @@ enum GEMM {
             outputStride = ldc
         }
         let trans = transposeMatrix ? transpose : noTranspose
+        // With beta 0 the output is cleared here and beta 1 passed: C may be a reused buffer holding
+        // anything (NaN included), and not every BLAS build ignores C's old values when beta is 0.
+        var beta = beta
+        if beta == 0 {
+            let length = m == 1 ? n : m
+            for index in 0..<length { c[index * outputStride] = 0 }
+            beta = 1
+        }
         if T.self == Float.self {
             library.sgemv(rowMajor, trans, Int32(rows), Int32(columns), alpha as! Float,
                           UnsafeRawPointer(matrix).assumingMemoryBound(to: Float.self), Int32(leading),

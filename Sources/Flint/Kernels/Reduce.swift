@@ -218,11 +218,13 @@ func cumulativeSum<T: ArithmeticElement>(_ layout: ReductionLayout, shape: [Int]
     let out = output.pointer(as: T.self)
     let input = layout.source.pointer(as: T.self)
     let (reduced, inner) = (layout.reduced, layout.inner)
+    // An empty axis leaves nothing to sum (and no first element to copy).
+    if reduced == 0 { return output }
     parallelChunks(layout.outer, costPerItem: reduced * inner) { rows in
         for row in rows {
             let base = row * reduced * inner
             for column in 0..<inner { out[base + column] = input[base + column] }
-            for step in 1..<Swift.max(reduced, 1) {
+            for step in 1..<reduced {
                 let current = base + step * inner
                 for column in 0..<inner { out[current + column] = out[current - inner + column] + input[current + column] }
             }
