@@ -11,9 +11,9 @@ import Synchronization
 /// blocks, as PyTorch's CUDA caching allocator does on the GPU, removes that work.
 ///
 /// Only requests of ``minimumBlockBytes`` or more are kept (smaller ones are cheap for `malloc`),
-/// their sizes rounded up to a multiple of 4 KiB so that a block fits the next request of about the same size,
-/// and at most ``limitBytes`` are held; past it the blocks unused for longest go back to the
-/// system. A returned block holds whatever its last tensor left there: allocations that must start
+/// their sizes rounded up to a multiple of 4 KiB so that a block fits the next request of about
+/// the same size, and at most ``limitBytes`` are held; past it the blocks unused for longest go
+/// back to the system. A returned block holds whatever its last tensor left there: allocations that must start
 /// from zeros clear it themselves. Safe to use from several threads.
 ///
 /// ```swift
@@ -70,7 +70,7 @@ final class HostMemoryCache: Sendable {
         state = Mutex(State(limitBytes: max(0, limitBytes)))
     }
 
-    /// How many bytes a request for `byteCount` takes: whole pages for cacheable sizes.
+    /// How many bytes a request for `byteCount` takes: a multiple of 4 KiB for cacheable sizes.
     static func blockBytes(for byteCount: Int) -> Int {
         let bytes = max(byteCount, 1)
         guard bytes >= minimumBlockBytes else { return bytes }
