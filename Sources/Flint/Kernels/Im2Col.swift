@@ -56,36 +56,47 @@ enum ConvolutionKernels {
         return Swift.max(1, Swift.min(geometry.batch, columnElementBudget / perSample))
     }
 
+    /// Runs `body` with the scratch buffers of a pass over the batch in blocks of `block` samples:
+    /// the unfolded columns (`[rows, block · positions]`) and, for blocks of more than one sample,
+    /// a filter-major buffer (`[filters, block · positions]`); both come from and go back to the
+    /// memory cache.
+    private static func withScratchBuffers<T>(_ type: T.Type, block: Int, _ geometry: ConvolutionGeometry,
+                                              _ body: (UnsafeMutablePointer<T>, UnsafeMutablePointer<T>?) -> Void) {
+        let columnCount = geometry.rows * block * geometry.positions
+        let columns = HostMemoryCache.shared.allocate(T.self, count: columnCount)
+        defer { HostMemoryCache.shared.release(columns, count: columnCount) }
+        let filterMajorCount = geometry.filters * block * geometry.positions
+        let filterMajor = block > 1 ? HostMemoryCache.shared.allocate(T.self, count: filterMajorCount) : nil
+        defer { filterMajor.map { HostMemoryCache.shared.release($0, count: filterMajorCount) } }
+        body(columns, filterMajor)
+    }
+
     /// `output[n, f, position] = Σ weight[f, row] · unfold(image[n])[row, position] (+ bias[f])`:
     /// the forward convolution (and the input gradient of the transposed one).
     static func forward<T: FloatElement>(image: UnsafePointer<T>, weight: UnsafePointer<T>, bias: UnsafePointer<T>?,
                                          output: UnsafeMutablePointer<T>, _ geometry: ConvolutionGeometry) {
         let block = samplesPerBlock(geometry)
         let positions = geometry.positions
-        let columnCount = geometry.rows * block * positions
-        let columns = HostMemoryCache.shared.allocate(T.self, count: columnCount)
-        defer { HostMemoryCache.shared.release(columns, count: columnCount) }
-        let productCount = geometry.filters * block * positions
-        let product = block > 1 ? HostMemoryCache.shared.allocate(T.self, count: productCount) : nil
-        defer { product.map { HostMemoryCache.shared.release($0, count: productCount) } }
-        var first = 0
-        while first < geometry.batch {
-            let count = Swift.min(block, geometry.batch - first)
-            let width = count * positions
-            unfold(image + first * geometry.imageSampleSize, count: count, into: columns, rowStride: width, geometry)
-            // With one sample the product's layout [filters, positions] is the output's.
-            let target = product ?? output + first * geometry.filterSampleSize
-            for group in 0..<geometry.groups {
-                GEMM.multiply(transposeA: false, transposeB: false, m: geometry.groupFilters, n: width, k: geometry.groupRows,
-                              alpha: T(1), a: weight + group * geometry.groupFilters * geometry.groupRows, lda: geometry.groupRows,
-                              b: columns + group * geometry.groupRows * width, ldb: width,
-                              beta: T(0), c: target + group * geometry.groupFilters * width, ldc: width)
+        withScratchBuffers(T.self, block: block, geometry) { columns, product in
+            var first = 0
+            while first < geometry.batch {
+                let count = Swift.min(block, geometry.batch - first)
+                let width = count * positions
+                unfold(image + first * geometry.imageSampleSize, count: count, into: columns, rowStride: width, geometry)
+                // With one sample the product's layout [filters, positions] is the output's.
+                let target = product ?? output + first * geometry.filterSampleSize
+                for group in 0..<geometry.groups {
+                    GEMM.multiply(transposeA: false, transposeB: false, m: geometry.groupFilters, n: width, k: geometry.groupRows,
+                                  alpha: T(1), a: weight + group * geometry.groupFilters * geometry.groupRows, lda: geometry.groupRows,
+                                  b: columns + group * geometry.groupRows * width, ldb: width,
+                                  beta: T(0), c: target + group * geometry.groupFilters * width, ldc: width)
+                }
+                if product != nil || bias != nil {
+                    addBiasAndScatter(product, bias: bias, into: output + first * geometry.filterSampleSize,
+                                      count: count, geometry)
+                }
+                first += count
             }
-            if product != nil || bias != nil {
-                addBiasAndScatter(product, bias: bias, into: output + first * geometry.filterSampleSize,
-                                  count: count, geometry)
-            }
-            first += count
         }
     }
 
@@ -95,26 +106,22 @@ enum ConvolutionKernels {
                                                image: UnsafeMutablePointer<T>, _ geometry: ConvolutionGeometry) {
         let block = samplesPerBlock(geometry)
         let positions = geometry.positions
-        let columnCount = geometry.rows * block * positions
-        let columns = HostMemoryCache.shared.allocate(T.self, count: columnCount)
-        defer { HostMemoryCache.shared.release(columns, count: columnCount) }
-        let gatheredCount = geometry.filters * block * positions
-        let gathered = block > 1 ? HostMemoryCache.shared.allocate(T.self, count: gatheredCount) : nil
-        defer { gathered.map { HostMemoryCache.shared.release($0, count: gatheredCount) } }
-        var first = 0
-        while first < geometry.batch {
-            let count = Swift.min(block, geometry.batch - first)
-            let width = count * positions
-            let gradient = filterMajor(outputGradient + first * geometry.filterSampleSize, count: count,
-                                       buffer: gathered, geometry)
-            for group in 0..<geometry.groups {
-                GEMM.multiply(transposeA: true, transposeB: false, m: geometry.groupRows, n: width, k: geometry.groupFilters,
-                              alpha: T(1), a: weight + group * geometry.groupFilters * geometry.groupRows, lda: geometry.groupRows,
-                              b: gradient + group * geometry.groupFilters * width, ldb: width,
-                              beta: T(0), c: columns + group * geometry.groupRows * width, ldc: width)
+        withScratchBuffers(T.self, block: block, geometry) { columns, gathered in
+            var first = 0
+            while first < geometry.batch {
+                let count = Swift.min(block, geometry.batch - first)
+                let width = count * positions
+                let gradient = filterMajor(outputGradient + first * geometry.filterSampleSize, count: count,
+                                           buffer: gathered, geometry)
+                for group in 0..<geometry.groups {
+                    GEMM.multiply(transposeA: true, transposeB: false, m: geometry.groupRows, n: width, k: geometry.groupFilters,
+                                  alpha: T(1), a: weight + group * geometry.groupFilters * geometry.groupRows, lda: geometry.groupRows,
+                                  b: gradient + group * geometry.groupFilters * width, ldb: width,
+                                  beta: T(0), c: columns + group * geometry.groupRows * width, ldc: width)
+                }
+                fold(columns, rowStride: width, count: count, into: image + first * geometry.imageSampleSize, geometry)
+                first += count
             }
-            fold(columns, rowStride: width, count: count, into: image + first * geometry.imageSampleSize, geometry)
-            first += count
         }
     }
 
@@ -124,31 +131,27 @@ enum ConvolutionKernels {
                                                 weightGradient: UnsafeMutablePointer<T>, _ geometry: ConvolutionGeometry) {
         let block = samplesPerBlock(geometry)
         let positions = geometry.positions
-        let columnCount = geometry.rows * block * positions
-        let columns = HostMemoryCache.shared.allocate(T.self, count: columnCount)
-        defer { HostMemoryCache.shared.release(columns, count: columnCount) }
-        let gatheredCount = geometry.filters * block * positions
-        let gathered = block > 1 ? HostMemoryCache.shared.allocate(T.self, count: gatheredCount) : nil
-        defer { gathered.map { HostMemoryCache.shared.release($0, count: gatheredCount) } }
-        if geometry.batch == 0 || positions == 0 {
-            weightGradient.update(repeating: 0, count: geometry.filters * geometry.groupRows)
-            return
-        }
-        var first = 0
-        while first < geometry.batch {
-            let count = Swift.min(block, geometry.batch - first)
-            let width = count * positions
-            unfold(image + first * geometry.imageSampleSize, count: count, into: columns, rowStride: width, geometry)
-            let gradient = filterMajor(outputGradient + first * geometry.filterSampleSize, count: count,
-                                       buffer: gathered, geometry)
-            for group in 0..<geometry.groups {
-                GEMM.multiply(transposeA: false, transposeB: true, m: geometry.groupFilters, n: geometry.groupRows, k: width,
-                              alpha: T(1), a: gradient + group * geometry.groupFilters * width, lda: width,
-                              b: columns + group * geometry.groupRows * width, ldb: width,
-                              beta: first == 0 ? T(0) : T(1),
-                              c: weightGradient + group * geometry.groupFilters * geometry.groupRows, ldc: geometry.groupRows)
+        withScratchBuffers(T.self, block: block, geometry) { columns, gathered in
+            if geometry.batch == 0 || positions == 0 {
+                weightGradient.update(repeating: 0, count: geometry.filters * geometry.groupRows)
+                return
             }
-            first += count
+            var first = 0
+            while first < geometry.batch {
+                let count = Swift.min(block, geometry.batch - first)
+                let width = count * positions
+                unfold(image + first * geometry.imageSampleSize, count: count, into: columns, rowStride: width, geometry)
+                let gradient = filterMajor(outputGradient + first * geometry.filterSampleSize, count: count,
+                                           buffer: gathered, geometry)
+                for group in 0..<geometry.groups {
+                    GEMM.multiply(transposeA: false, transposeB: true, m: geometry.groupFilters, n: geometry.groupRows, k: width,
+                                  alpha: T(1), a: gradient + group * geometry.groupFilters * width, lda: width,
+                                  b: columns + group * geometry.groupRows * width, ldb: width,
+                                  beta: first == 0 ? T(0) : T(1),
+                                  c: weightGradient + group * geometry.groupFilters * geometry.groupRows, ldc: geometry.groupRows)
+                }
+                first += count
+            }
         }
     }
 
