@@ -15,6 +15,8 @@ struct BenchCommand: ParsableCommand {
             (flint serve on loopback under --connections closed-loop keep-alive connections for
             --seconds: /v2/health/live as the HTTP ceiling, then batch-1 inference on the digits MLP;
             throughput, p50/p99 latency, errors, and inference's share of the ceiling).
+            mlp-infer-b1 also reports machineFloor: the time to read the model's weights once with
+            all threads, measured in the same run (batch-1 inference cannot be faster than that read).
             PyTorch and scikit-learn run from a virtual environment that `scripts/install-peers.sh`
             makes (`make bench` runs it); without it the peer is null, with the reason.
             Example:
@@ -68,14 +70,17 @@ struct BenchCommand: ParsableCommand {
             // keeps the better of its two thread counts: a shared machine's load changes over a run,
             // and measuring each side in one block would charge one side alone for it.
             let before = workloads.map { $0.measure(seconds / 2) }
+            let floorsBefore = workloads.map { $0.machineFloor?(seconds / 2) }
             let peer = PeerRunner(python: peerPython).run(script: "scripts/bench_torch.py", arguments: ["--suite", suite, "--seconds", String(seconds)])
             for (index, workload) in workloads.enumerated() {
                 let after = workload.measure(seconds / 2)
                 let flintValue = workload.higherIsBetter ? Swift.max(before[index], after) : Swift.min(before[index], after)
                 let peerValue = peer.values[workload.name]
-                let result = BenchResult(workload: workload.name, flint: flintValue, peer: peerValue, unit: workload.unit,
+                var result = BenchResult(workload: workload.name, flint: flintValue, peer: peerValue, unit: workload.unit,
                                          higherIsBetter: workload.higherIsBetter, peerNote: peerValue == nil ? peer.reason : nil,
                                          peerThreads: peer.threads[workload.name])
+                // The floor, like Flint's figure, is the better of its measurements before and after the peer.
+                result.machineFloor = [floorsBefore[index], workload.machineFloor?(seconds / 2)].compactMap { $0 }.min()
                 print(json ? result.jsonLine : result.textLine)
             }
         }
@@ -113,6 +118,8 @@ struct BenchResult {
     /// The model's score on each side (learn suite: accuracy, R², ARI or explained variance), to show equal quality.
     var flintScore: Double? = nil
     var peerScore: Double? = nil
+    /// The least this machine can do on the workload, in its unit (see ``BenchWorkload``), measured in the same run.
+    var machineFloor: Double? = nil
 
     /// Peer time / Flint time for latencies, Flint rate / peer rate for throughputs.
     var ratio: Double? {
@@ -129,6 +136,7 @@ struct BenchResult {
         if let peerThreads { object["peerThreads"] = peerThreads }
         if let flintScore { object["flintScore"] = (flintScore * 1e6).rounded() / 1e6 }
         if let peerScore { object["peerScore"] = (peerScore * 1e6).rounded() / 1e6 }
+        if let machineFloor { object["machineFloor"] = rounded(machineFloor) }
         let data = try! JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])
         return String(decoding: data, as: UTF8.self)
     }
@@ -137,7 +145,8 @@ struct BenchResult {
         let peerText = peer.map { String(format: "%.4g", $0) } ?? "n/a (\(peerNote ?? "no peer"))"
         let ratioText = ratio.map { String(format: "%.2fx", $0) } ?? "-"
         let scores = flintScore.map { flint in "   score flint \(String(format: "%.4f", flint)) peer " + (peerScore.map { String(format: "%.4f", $0) } ?? "-") } ?? ""
-        return "\(workload.padding(toLength: 14, withPad: " ", startingAt: 0)) flint \(String(format: "%.4g", flint)) \(unit)   peer \(peerText)   ratio \(ratioText)\(scores)"
+        let floor = machineFloor.map { "   machine floor \(String(format: "%.4g", $0)) \(unit)" } ?? ""
+        return "\(workload.padding(toLength: 14, withPad: " ", startingAt: 0)) flint \(String(format: "%.4g", flint)) \(unit)   peer \(peerText)   ratio \(ratioText)\(scores)\(floor)"
     }
 
     /// Five significant digits (fit times of a millisecond keep their precision).

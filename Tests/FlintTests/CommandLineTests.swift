@@ -61,6 +61,23 @@ import Testing
         }
     }
 
+    @Test func batchOneInferenceIsReportedWithTheMachineFloorUnderIt() throws {
+        let json = try Self.run(["bench", "nn", "--only", "mlp-infer-b1", "--json", "--seconds", "0.05", "--peer-python", "/nonexistent/python"])
+        #expect(json.status == 0)
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(json.output.utf8)) as? [String: Any])
+        #expect(object["workload"] as? String == "mlp-infer-b1")
+        #expect((object["flint"] as? Double ?? 0) > 0)
+        let floor = try #require(object["machineFloor"] as? Double)
+        #expect(floor > 0 && floor.isFinite)
+        let text = try Self.run(["bench", "core", "nn", "--only", "mlp-infer-b1", "--only", "small-op", "--seconds", "0.05",
+                                 "--peer-python", "/nonexistent/python"])
+        #expect(text.status == 0)
+        let lines = text.output.split(separator: "\n")
+        #expect(lines.count == 2)
+        #expect(lines.first { $0.hasPrefix("small-op") }?.contains("machine floor") == false)
+        #expect(lines.first { $0.hasPrefix("mlp-infer-b1") }?.contains("machine floor") == true)
+    }
+
     @Test func badArgumentsExitNonZeroWithAReason() throws {
         let unknownSuite = try Self.run(["bench", "nonsense"])
         #expect(unknownSuite.status != 0)

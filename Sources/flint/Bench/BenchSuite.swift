@@ -3,11 +3,25 @@ import Foundation
 
 /// A workload measured on Flint's side: a name, a unit, and a function that measures for about
 /// the given number of seconds and returns the figure in that unit.
+///
+/// A workload bound by the machine rather than by Flint can also measure `machineFloor`: the least
+/// this machine can do, in the same unit (for `mlp-infer-b1`, the time to read the model's weights
+/// once; see ``MemoryFloor``), reported beside Flint's figure so the gap to it reads as overhead.
 struct BenchWorkload: Sendable {
     let name: String
     let unit: String
     let higherIsBetter: Bool
     let measure: @Sendable (Double) -> Double
+    let machineFloor: (@Sendable (Double) -> Double)?
+
+    init(name: String, unit: String, higherIsBetter: Bool, machineFloor: (@Sendable (Double) -> Double)? = nil,
+         measure: @escaping @Sendable (Double) -> Double) {
+        self.name = name
+        self.unit = unit
+        self.higherIsBetter = higherIsBetter
+        self.machineFloor = machineFloor
+        self.measure = measure
+    }
 }
 
 /// The bench suites by name.

@@ -33,8 +33,14 @@ enum NNWorkloads {
                             labels: Tensor.randint(low: 0, high: 10, shape: [128]), itemsPerStep: 128)
     }
 
-    /// The same MLP on one sample without gradients, in microseconds.
-    static let mlpInferenceBatchOne = BenchWorkload(name: "mlp-infer-b1", unit: "us", higherIsBetter: false) { seconds in
+    /// The same MLP on one sample without gradients, in microseconds. Its machine floor is the time
+    /// to read the model's float32 parameters (2.1 MB) once with all threads (``MemoryFloor``).
+    static let mlpInferenceBatchOne = BenchWorkload(
+        name: "mlp-infer-b1", unit: "us", higherIsBetter: false,
+        machineFloor: { seconds in
+            MemoryFloor.readSeconds(byteCount: multilayerPerceptron().parameterCount * 4, seconds: seconds) * 1e6
+        }
+    ) { seconds in
         Flint.seed(0)
         let model = multilayerPerceptron()
         model.eval()
