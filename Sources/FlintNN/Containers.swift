@@ -30,8 +30,31 @@ public final class Sequential: Module {
     }
 
     /// Applies each layer to the previous one's output.
+    ///
+    /// A single float32 row through layers that are all `Linear` (each optionally followed by one
+    /// `ReLU`), with nothing recording gradients for it, runs as one parallel job (batch-1
+    /// inference; see `linearChainRow` in Flint): the same values, without a hand-off and a ReLU
+    /// tensor between layers.
     public override func forward(_ input: Tensor) -> Tensor {
-        layers.reduce(input) { $1($0) }
+        if let output = linearChainRow(input) { return output }
+        return layers.reduce(input) { $1($0) }
+    }
+
+    /// The fused batch-1 path of ``forward(_:)``, or nil when it does not apply.
+    private func linearChainRow(_ input: Tensor) -> Tensor? {
+        guard layers.count >= 2, let first = layers.first as? Linear, input.count == first.inputFeatures,
+              !SummaryRecorder.isCapturing else { return nil }
+        var steps: [LinearChainStep] = []
+        for layer in layers {
+            if let linear = layer as? Linear {
+                steps.append(LinearChainStep(weight: linear.weight.value, bias: linear.bias?.value, relu: false))
+            } else if layer is ReLU, let last = steps.last, !last.relu {
+                steps[steps.count - 1] = LinearChainStep(weight: last.weight, bias: last.bias, relu: true)
+            } else {
+                return nil
+            }
+        }
+        return input.linearChainRow(steps)
     }
 }
 

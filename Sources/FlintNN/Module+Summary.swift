@@ -8,6 +8,9 @@ enum SummaryRecorder {
     }
     nonisolated(unsafe) private static var entries: [Entry]? = nil
 
+    /// Whether a summary is being taken (every layer must then run through `callAsFunction`).
+    static var isCapturing: Bool { entries != nil }
+
     static func record(_ module: Module, output: Tensor) {
         guard entries != nil else { return }
         entries!.append(Entry(module: module, outputShape: output.shape))

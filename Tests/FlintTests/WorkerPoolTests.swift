@@ -58,6 +58,32 @@ struct WorkerPoolTests {
         #expect(total.load(ordering: .relaxed) == 6)
     }
 
+    @Test func phasesRunInOrderAndSeeTheEarlierPhasesWrites() {
+        for workers in [1, 3] {
+            let pool = WorkerPool(workerCount: workers)
+            for job in 0..<600 {
+                let phases = 1 + job % 5, perPhase = 1 + job % 4
+                // Chunk c of phase p writes the sum of phase p-1's values (1 in phase 0): perPhase^p
+                // when every chunk of the earlier phase was written before it read them.
+                let values = UnsafeMutablePointer<Int>.allocate(capacity: phases * perPhase)
+                values.initialize(repeating: 0, count: phases * perPhase)
+                defer { values.deallocate() }
+                let runs = Atomic<Int>(0)
+                let address = UncheckedSendableBox(values)
+                pool.run(phases: phases, chunksPerPhase: perPhase) { phase, chunk in
+                    let earlier = phase == 0 ? 1 : (0..<perPhase).reduce(0) { $0 + address.value[(phase - 1) * perPhase + $1] }
+                    address.value[phase * perPhase + chunk] = earlier
+                    runs.add(1, ordering: .relaxed)
+                }
+                #expect(runs.load(ordering: .relaxed) == phases * perPhase, "job \(job)")
+                for phase in 0..<phases {
+                    let expected = (0..<phase).reduce(1) { result, _ in result * perPhase }
+                    #expect((0..<perPhase).allSatisfy { values[phase * perPhase + $0] == expected }, "job \(job), phase \(phase)")
+                }
+            }
+        }
+    }
+
     @Test func splitProductsEqualTheSingleThreadedProduct() {
         Flint.seed(7)
         // A product split by rows, one by columns, a matrix-vector product split by rows, and one large

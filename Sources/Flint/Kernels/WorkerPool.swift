@@ -30,6 +30,11 @@ final class WorkerPool: @unchecked Sendable {
     /// its chunk count (bits 16-31) and the next unclaimed chunk (bits 0-15).
     private let jobState = Atomic<Int>(0)
     private let finishedChunks = Atomic<Int>(0)
+    /// Chunks of a phased job (``run(phases:chunksPerPhase:_:)``) finished so far, counted one by one
+    /// so that a chunk can wait for the phase before its own; zero for other jobs.
+    private let finishedPhaseChunks = Atomic<Int>(0)
+    /// The chunks in each phase of the current job, or 0 when the job has no phases.
+    private var chunksPerPhase = 0
     private let sleepingWorkers = Atomic<Int>(0)
     private let busy = Atomic<Bool>(false)
     /// The job's body: written by the caller before `jobState` is published, read by a worker only
@@ -56,13 +61,40 @@ final class WorkerPool: @unchecked Sendable {
     /// Runs `body(chunk)` for every chunk in `0..<chunks`, on the workers and the calling thread,
     /// and returns when all have finished.
     func run(chunks: Int, _ body: (Int) -> Void) {
+        run(chunks: chunks, chunksPerPhase: 0, body)
+    }
+
+    /// Runs `phases` parallel loops one after another as one job: `body(phase, chunk)` for every
+    /// chunk in `0..<chunksPerPhase` of phase 0, then of phase 1 once all of phase 0 has finished
+    /// (and its writes are visible), and so on; returns when the last phase has finished.
+    ///
+    /// A chain of dependent steps (the layers of a batch-1 forward pass) pays one hand-off to the
+    /// workers instead of one per step, and the threads go from one step to the next without
+    /// returning to the caller. Chunks are claimed in order, so a chunk only ever waits for chunks
+    /// already being run: with no worker free, the caller runs every chunk itself.
+    ///
+    /// ```swift
+    /// WorkerPool.shared.run(phases: 3, chunksPerPhase: 2) { layer, chunk in computeRows(of: layer, part: chunk) }
+    /// ```
+    func run(phases: Int, chunksPerPhase: Int, _ body: (_ phase: Int, _ chunk: Int) -> Void) {
+        guard phases > 0 && chunksPerPhase > 0 else { return }
+        run(chunks: phases * chunksPerPhase, chunksPerPhase: phases > 1 ? chunksPerPhase : 0) { chunk in
+            body(chunk / chunksPerPhase, chunk % chunksPerPhase)
+        }
+    }
+
+    /// ``run(chunks:_:)``, with chunk `c` waiting for the first `c / chunksPerPhase * chunksPerPhase`
+    /// chunks to finish when `chunksPerPhase` is positive.
+    private func run(chunks: Int, chunksPerPhase: Int, _ body: (Int) -> Void) {
         if chunks <= 1 || workerCount == 0 || chunks > 0xFFFF || !busy.compareExchange(expected: false, desired: true, ordering: .acquiring).exchanged {
             for chunk in 0..<chunks { body(chunk) }
             return
         }
         withoutActuallyEscaping(body) { body in
             self.body = body
+            self.chunksPerPhase = chunksPerPhase
             finishedChunks.store(0, ordering: .relaxed)
+            finishedPhaseChunks.store(0, ordering: .relaxed)
             let job = ((jobState.load(ordering: .relaxed) >> 32) &+ 1) & 0x7FFF_FFFF
             jobState.store(job << 32 | chunks << 16, ordering: .sequentiallyConsistent)
             if sleepingWorkers.load(ordering: .sequentiallyConsistent) > 0 {
@@ -91,14 +123,24 @@ final class WorkerPool: @unchecked Sendable {
         var done = 0
         var state = jobState.load(ordering: .acquiring)
         var body: ((Int) -> Void)? = nil
+        var chunksPerPhase = 0
         while state >> 32 == job {
             let chunk = state & 0xFFFF
             if chunk >= (state >> 16) & 0xFFFF { break }
             let (claimed, latest) = jobState.compareExchange(
                 expected: state, desired: state + 1, ordering: .acquiringAndReleasing)
             if !claimed { state = latest; continue }
-            if body == nil { body = self.body }
+            if body == nil {
+                body = self.body
+                chunksPerPhase = self.chunksPerPhase
+            }
+            if chunksPerPhase > 0 {
+                // Every chunk of the earlier phases is claimed (chunks go in order) and being run.
+                let needed = chunk / chunksPerPhase * chunksPerPhase
+                while finishedPhaseChunks.load(ordering: .acquiring) < needed { flint_cpu_relax() }
+            }
             body?(chunk)
+            if chunksPerPhase > 0 { finishedPhaseChunks.add(1, ordering: .releasing) }
             done += 1
             state = jobState.load(ordering: .acquiring)
         }
