@@ -32,7 +32,8 @@ public final class Sequential: Module {
     /// Applies each layer to the previous one's output.
     ///
     /// A single float32 row through layers that are all `Linear` (each optionally followed by one
-    /// `ReLU`), with nothing recording gradients for it, runs as one parallel job (batch-1
+    /// `ReLU`, and `Dropout` in evaluation mode anywhere), with nothing recording gradients for it,
+    /// runs as one parallel job (batch-1
     /// inference; see `linearChainRow` in Flint): the same values, without a hand-off and a ReLU
     /// tensor between layers.
     public override func forward(_ input: Tensor) -> Tensor {
@@ -50,6 +51,8 @@ public final class Sequential: Module {
                 steps.append(LinearChainStep(weight: linear.weight.value, bias: linear.bias?.value, relu: false))
             } else if layer is ReLU, let last = steps.last, !last.relu {
                 steps[steps.count - 1] = LinearChainStep(weight: last.weight, bias: last.bias, relu: true)
+            } else if let dropout = layer as? Dropout, !dropout.isTraining || dropout.probability == 0 {
+                continue  // the identity in evaluation mode
             } else {
                 return nil
             }

@@ -42,6 +42,21 @@ struct SequentialInferenceTests {
         }
     }
 
+    @Test func dropoutIsSkippedInEvaluationAndAppliedInTraining() {
+        Flint.seed(15)
+        let model = Sequential(Linear(300, 250), ReLU(), Dropout(probability: 0.5), Linear(250, 4))
+        let input = Tensor.randn([1, 300])
+        model.eval()
+        let withoutDropout = Sequential(model.layers[0], model.layers[1], model.layers[3])
+        #expect(maximumDifference(withoutGradients { model(input) }, withoutGradients { withoutDropout(input) }) == 0)
+        model.train()
+        // In training mode half of the 250 hidden values are dropped and the rest doubled.
+        let hidden = withoutGradients { Sequential(model.layers[0], model.layers[1], model.layers[2])(input) }
+        let values = hidden.scalars(as: Float.self), kept = withoutGradients { Sequential(model.layers[0], model.layers[1])(input) }.scalars(as: Float.self)
+        #expect(zip(values, kept).contains { $0.0 == 0 && $0.1 > 0 })
+        #expect(zip(values, kept).allSatisfy { $0.0 == 0 || abs($0.0 - 2 * $0.1) <= 1e-5 * abs($0.0) })
+    }
+
     @Test func oneAndTwoThreadsGiveTheSameBits() {
         Flint.seed(12)
         let model = Sequential(Linear(300, 250), ReLU(), Linear(250, 262), ReLU(), Linear(262, 9))
