@@ -33,9 +33,8 @@ public final class Sequential: Module {
     ///
     /// A single float32 row through layers that are all `Linear` (each optionally followed by one
     /// `ReLU`, and `Dropout` in evaluation mode anywhere), with nothing recording gradients for it,
-    /// runs as one parallel job (batch-1
-    /// inference; see `linearChainRow` in Flint): the same values, without a hand-off and a ReLU
-    /// tensor between layers.
+    /// runs as one parallel job (batch-1 inference; see `linearChainRow` in Flint): the same values,
+    /// without a hand-off and a ReLU tensor between layers.
     public override func forward(_ input: Tensor) -> Tensor {
         if let output = linearChainRow(input) { return output }
         return layers.reduce(input) { $1($0) }
