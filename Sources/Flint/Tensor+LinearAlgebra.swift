@@ -58,32 +58,13 @@ extension Tensor {
             precondition(bias.shape == [weight.shape[0]],
                          "linear: the bias must be [\(weight.shape[0])] for a weight of shape \(describeShape(weight.shape)), got \(describeShape(bias.shape))")
         }
-        if let row = fusedLinearRow(weight: weight, bias: bias) { return row }
+        if let row = linearChainRow([LinearChainStep(weight: weight, bias: bias, relu: false)]) { return row }
         guard let bias, bias.dtype == dtype, weight.dtype == dtype, dtype.isFloatingPoint else {
             let product = matmul(weight.transposed())
             return bias.map { product + $0 } ?? product
         }
         let output = matmulKernel(self, weight.transposed(), rowAddend: bias)
         return recordGradient(output, inputs: [self, weight, bias]) { .linear(self, weight: weight, bias: bias) }
-    }
-
-    /// ``linear(weight:bias:)`` of a single contiguous float32 row when nothing is recorded, or nil.
-    private func fusedLinearRow(weight: Tensor, bias: Tensor?) -> Tensor? {
-        let rows = weight.shape[0], columns = weight.shape[1]
-        guard dtype == .float32, weight.dtype == .float32, bias?.dtype ?? .float32 == .float32, rank >= 1,
-              rows > 0, columns > 0, shape[rank - 1] == columns, count == columns,
-              isContiguous, weight.isContiguous, bias?.isContiguous ?? true else { return nil }
-        if GradientMode.isEnabled && (impl.requiresGrad || weight.impl.requiresGrad || bias?.impl.requiresGrad == true) { return nil }
-        let output = Tensor(uninitializedShape: Array(shape.dropLast()) + [rows], dtype: .float32)
-        let input = UnsafePointer(pointer(as: Float.self)), weights = UnsafePointer(weight.pointer(as: Float.self))
-        let biasValues = bias.map { UnsafePointer($0.pointer(as: Float.self)) }
-        let out = output.pointer(as: Float.self)
-        withExtendedLifetime((self, weight, bias)) {
-            parallelChunks(rows, costPerItem: columns) { range in
-                matrixVectorRowsFloat(weight: weights, columns: columns, input: input, bias: biasValues, output: out, rows: range)
-            }
-        }
-        return output
     }
 }
 

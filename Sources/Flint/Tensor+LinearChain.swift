@@ -30,6 +30,9 @@ extension Tensor {
     /// row, the steps or gradient recording rule the fused path out (the caller then runs the steps
     /// one by one; errors are theirs to report).
     ///
+    /// ``linear(weight:bias:)`` takes this path for a single row (one step), so one layer and a
+    /// chain of them split rows the same way and give the same bits on any thread count.
+    ///
     /// Batch-1 inference through an MLP streams every weight once and does little else, so the
     /// time between layers counts: returning from a parallel region, a ReLU pass and its tensor, the
     /// next layer's checks and output, each touching memory the weights just pushed out of the
@@ -55,13 +58,14 @@ extension Tensor {
             let layers = plan.pointers(input: UnsafePointer(pointer(as: Float.self)), hidden: hidden.pointer(as: Float.self),
                                        output: output.pointer(as: Float.self), steps: steps)
             let threads = ThreadSettings.threadCount
-            if threads <= 1 {
+            let chunks = layers.map { $0.chunkCount(threads: threads) }.max() ?? 1
+            if chunks <= 1 {
                 for layer in layers { layer.run(rows: 0..<layer.rows) }
                 return
             }
-            WorkerPool.shared.run(phases: layers.count, chunksPerPhase: threads) { phase, chunk in
+            WorkerPool.shared.run(phases: layers.count, chunksPerPhase: chunks) { phase, chunk in
                 let layer = layers[phase]
-                let rows = layer.rows(ofChunk: chunk, chunks: threads)
+                let rows = layer.rows(ofChunk: chunk, threads: threads)
                 if !rows.isEmpty { layer.run(rows: rows) }
             }
         }
@@ -129,13 +133,18 @@ private struct LinearChainLayer: @unchecked Sendable {
     let columns: Int
     let relu: Bool
 
-    /// Chunk `chunk` of `chunks`: whole groups of four rows, all on chunk 0 when the layer is too
-    /// small to be worth splitting (as `parallelChunks` decides).
-    func rows(ofChunk chunk: Int, chunks: Int) -> Range<Int> {
-        if rows * columns < 2 * ThreadSettings.minimumElementsPerThread {
-            return chunk == 0 ? 0..<rows : 0..<0
-        }
-        let perChunk = ((rows + 3) / 4 + chunks - 1) / chunks * 4
+    /// The chunks `parallelChunks` would split this much work into on `threads` threads (1 when
+    /// the layer is too small to be worth splitting).
+    func chunkCount(threads: Int) -> Int {
+        let work = rows &* columns, minimum = ThreadSettings.minimumElementsPerThread
+        return work < 2 * minimum ? 1 : Swift.max(1, Swift.min(threads, work / minimum, (rows + 3) / 4))
+    }
+
+    /// Chunk `chunk` of the layer's ``chunkCount(threads:)``: whole groups of four rows; chunks past
+    /// the layer's count are empty.
+    func rows(ofChunk chunk: Int, threads: Int) -> Range<Int> {
+        let used = chunkCount(threads: threads)
+        let perChunk = ((rows + 3) / 4 + used - 1) / used * 4
         let start = Swift.min(rows, chunk * perChunk)
         return start..<Swift.min(rows, start + perChunk)
     }

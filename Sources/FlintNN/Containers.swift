@@ -31,17 +31,18 @@ public final class Sequential: Module {
 
     /// Applies each layer to the previous one's output.
     ///
-    /// A single float32 row through layers that are all `Linear` (each optionally followed by one
-    /// `ReLU`, and `Dropout` in evaluation mode anywhere), with nothing recording gradients for it,
-    /// runs as one parallel job (batch-1 inference; see `linearChainRow` in Flint): the same values,
-    /// without a hand-off and a ReLU tensor between layers.
+    /// A single float32 row through a chain that starts with `Linear` and otherwise holds only
+    /// `Linear`, one `ReLU` after a `Linear`, and `Dropout` in evaluation mode, with nothing recording
+    /// gradients for it, runs as one parallel job (batch-1 inference; see `linearChainRow` in Flint):
+    /// the same bits as the layers one by one, without a hand-off and a ReLU tensor between layers.
     public override func forward(_ input: Tensor) -> Tensor {
-        if let output = linearChainRow(input) { return output }
+        if let steps = linearChainSteps(for: input), let output = input.linearChainRow(steps) { return output }
         return layers.reduce(input) { $1($0) }
     }
 
-    /// The fused batch-1 path of ``forward(_:)``, or nil when it does not apply.
-    private func linearChainRow(_ input: Tensor) -> Tensor? {
+    /// The steps of the fused batch-1 path of ``forward(_:)`` for `input`, or nil when the layers
+    /// or the input's size rule it out (`linearChainRow` checks the rest).
+    func linearChainSteps(for input: Tensor) -> [LinearChainStep]? {
         guard layers.count >= 2, let first = layers.first as? Linear, input.count == first.inputFeatures,
               !SummaryRecorder.isCapturing else { return nil }
         var steps: [LinearChainStep] = []
@@ -56,7 +57,7 @@ public final class Sequential: Module {
                 return nil
             }
         }
-        return input.linearChainRow(steps)
+        return steps
     }
 }
 

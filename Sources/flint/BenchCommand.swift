@@ -16,7 +16,7 @@ struct BenchCommand: ParsableCommand {
             --seconds: /v2/health/live as the HTTP ceiling, then batch-1 inference on the digits MLP;
             throughput, p50/p99 latency, errors, and inference's share of the ceiling).
             mlp-infer-b1 also reports machineFloor: the time to read the model's weights once with
-            all threads, measured in the same run (batch-1 inference cannot be faster than that read).
+            Flint's threads, measured in the same run (the practical limit of batch-1 inference there).
             PyTorch and scikit-learn run from a virtual environment that `scripts/install-peers.sh`
             makes (`make bench` runs it); without it the peer is null, with the reason.
             Example:

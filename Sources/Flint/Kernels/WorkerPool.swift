@@ -137,7 +137,13 @@ final class WorkerPool: @unchecked Sendable {
             if chunksPerPhase > 0 {
                 // Every chunk of the earlier phases is claimed (chunks go in order) and being run.
                 let needed = chunk / chunksPerPhase * chunksPerPhase
-                while finishedPhaseChunks.load(ordering: .acquiring) < needed { flint_cpu_relax() }
+                var spins = 0
+                while finishedPhaseChunks.load(ordering: .acquiring) < needed {
+                    flint_cpu_relax()
+                    spins += 1
+                    // A thread running an earlier chunk may have been preempted: let it have the core.
+                    if spins & 0x3FFF == 0 { sched_yield() }
+                }
             }
             body?(chunk)
             if chunksPerPhase > 0 { finishedPhaseChunks.add(1, ordering: .releasing) }

@@ -5,10 +5,12 @@ import Flint
 /// such as batch-1 inference (`mlp-infer-b1` reads each of its 2.1 MB of weights once per call).
 ///
 /// The block is read the way the matrix-vector kernel reads weights (eight-float loads into
-/// independent sums, contiguous rows split over the threads in one parallel region) but with no
+/// independent sums, contiguous parts split over the threads as Flint's kernels split work, in
+/// one parallel region) but with no
 /// arithmetic beyond the sums, no bias, no activations and no tensors; the same block is read
-/// again on every call, so it is served from whichever caches hold it, as the weights are. A
-/// figure well above this floor is Flint's overhead; a target below it needs another machine.
+/// again on every call, so it is served from whichever caches hold it, as the weights are. It is
+/// the practical floor of this machine with Flint's threads: a figure well above it is Flint's
+/// overhead, and a target below it needs a machine that reads memory faster.
 ///
 /// ```swift
 /// let microseconds = MemoryFloor.readSeconds(byteCount: 2_140_160, seconds: 1) * 1e6
@@ -26,13 +28,18 @@ enum MemoryFloor {
         defer { rawBlock.deallocate() }
         let block = rawBlock.bindMemory(to: Float.self, capacity: steps * floatsPerStep)
         for index in 0..<steps * floatsPerStep { block[index] = Float(index % 7) * 1e-3 }
-        // One slot per step keeps the sums observable, so the compiler cannot drop the reads.
+        // Each chunk stores its total in the slot of its first step, and the totals are checked
+        // afterwards, so the compiler cannot drop the reads.
         let sums = UnsafeMutablePointer<Float>.allocate(capacity: steps)
+        sums.initialize(repeating: 0, count: steps)
         defer { sums.deallocate() }
         let reading = UncheckedReadBlock(block: UnsafePointer(block), sums: sums)
-        return bestSecondsPerCall(seconds: seconds) {
+        let seconds = bestSecondsPerCall(seconds: seconds) {
             parallelChunks(steps, costPerItem: floatsPerStep) { range in reading.sum(steps: range) }
         }
+        let total = (0..<steps).reduce(Float(0)) { $0 + sums[$1] }
+        precondition(total.isFinite && total > 0, "MemoryFloor: the block's sum is \(total); the read went wrong")
+        return seconds
     }
 }
 
