@@ -53,9 +53,10 @@ extension Tensor {
     package func linearChainRow(_ steps: [LinearChainStep]) -> Tensor? {
         guard let plan = LinearChainPlan(input: self, steps: steps) else { return nil }
         let output = Tensor(uninitializedShape: Array(shape.dropLast()) + [plan.layers[plan.layers.count - 1].rows], dtype: .float32)
-        let hidden = Tensor(uninitializedShape: [Swift.max(plan.hiddenCount, 1)], dtype: .float32)
+        // One layer (`linear` on a row) writes straight to the output and needs no hidden buffer.
+        let hidden = plan.hiddenCount > 0 ? Tensor(uninitializedShape: [plan.hiddenCount], dtype: .float32) : nil
         withExtendedLifetime((self, steps, hidden, output)) {
-            let layers = plan.pointers(input: UnsafePointer(pointer(as: Float.self)), hidden: hidden.pointer(as: Float.self),
+            let layers = plan.pointers(input: UnsafePointer(pointer(as: Float.self)), hidden: hidden?.pointer(as: Float.self),
                                        output: output.pointer(as: Float.self), steps: steps)
             let threads = ThreadSettings.threadCount
             let chunks = layers.map { $0.chunkCount(threads: threads) }.max() ?? 1
@@ -105,14 +106,14 @@ private struct LinearChainPlan {
     }
 
     /// Where each layer reads and writes: the input row, then the hidden buffer, then the output.
-    func pointers(input: UnsafePointer<Float>, hidden: UnsafeMutablePointer<Float>, output: UnsafeMutablePointer<Float>,
+    func pointers(input: UnsafePointer<Float>, hidden: UnsafeMutablePointer<Float>?, output: UnsafeMutablePointer<Float>,
                   steps: [LinearChainStep]) -> [LinearChainLayer] {
         var result: [LinearChainLayer] = []
         var source = input
         var offset = 0
         for (index, layer) in layers.enumerated() {
             let step = steps[index]
-            let destination = index == layers.count - 1 ? output : hidden + offset
+            let destination = index == layers.count - 1 ? output : hidden! + offset
             result.append(LinearChainLayer(
                 weight: UnsafePointer(step.weight.pointer(as: Float.self)), bias: step.bias.map { UnsafePointer($0.pointer(as: Float.self)) },
                 input: source, output: destination, rows: layer.rows, columns: layer.columns, relu: step.relu))

@@ -1,16 +1,15 @@
 import Flint
 
-/// The least time this machine needs to read a block of memory once with all of Flint's threads:
-/// the floor under any exact float32 implementation of a workload bound by streaming its weights,
-/// such as batch-1 inference (`mlp-infer-b1` reads each of its 2.1 MB of weights once per call).
+/// The least time this machine needs to read a block of memory once with Flint's threads: the
+/// practical floor of a workload bound by streaming its weights, such as batch-1 inference
+/// (`mlp-infer-b1` reads each of its 2.1 MB of weights once per call).
 ///
 /// The block is read the way the matrix-vector kernel reads weights (eight-float loads into
 /// independent sums, contiguous parts split over the threads as Flint's kernels split work, in
-/// one parallel region) but with no
-/// arithmetic beyond the sums, no bias, no activations and no tensors; the same block is read
-/// again on every call, so it is served from whichever caches hold it, as the weights are. It is
-/// the practical floor of this machine with Flint's threads: a figure well above it is Flint's
-/// overhead, and a target below it needs a machine that reads memory faster.
+/// one parallel region) but with no arithmetic beyond the sums, no bias, no activations and no
+/// tensors; the same block is read again on every call, so it is served from whichever caches
+/// hold it, as the weights are. A figure well above the floor is Flint's overhead, and a target
+/// below it needs a machine that reads memory faster.
 ///
 /// ```swift
 /// let microseconds = MemoryFloor.readSeconds(byteCount: 2_140_160, seconds: 1) * 1e6

@@ -34,7 +34,7 @@ enum NNWorkloads {
     }
 
     /// The same MLP on one sample without gradients, in microseconds. Its machine floor is the time
-    /// to read the model's float32 parameters (2.1 MB) once with all threads (``MemoryFloor``).
+    /// to read the model's float32 parameters (2.1 MB) once with Flint's threads (``MemoryFloor``).
     static let mlpInferenceBatchOne = BenchWorkload(
         name: "mlp-infer-b1", unit: "us", higherIsBetter: false,
         machineFloor: { seconds in
